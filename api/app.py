@@ -1,0 +1,61 @@
+"""The FastAPI application: one store per process, routers for SPARQL, browse, policy, export."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from api import browse, export, policy, sparql
+from api.settings import Settings
+from graph.factory import open_store
+
+
+def create_app(settings: Settings | None = None, store=None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.store = store or open_store(settings.store, settings.store_url, settings.read_only)
+        yield
+        app.state.store.flush() if hasattr(app.state.store, "flush") else None
+
+    app = FastAPI(
+        title="PolicyKG",
+        version="0.1.0",
+        lifespan=lifespan,
+        description="A knowledge graph of Swedish regional budget proposals: "
+        "traversal endpoints and a SPARQL 1.1 endpoint.",
+    )
+    app.state.settings = settings
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["*"],
+    )
+    for module in (sparql, browse, policy, export):
+        app.include_router(module.router)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": exc.detail, "status": exc.status_code}, exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return JSONResponse({"error": f"invalid parameters: {problems}", "status": 422}, 422)
+
+    @app.get("/", tags=["meta"], summary="What this service offers")
+    def index() -> dict:
+        return {
+            "name": "PolicyKG",
+            "docs": "/docs",
+            "sparql": "/sparql",
+            "endpoints": sorted({r.path for r in app.routes if r.path.startswith("/api")}),
+        }
+
+    return app

@@ -1,0 +1,67 @@
+"""Entity lookup and graph traversal endpoints (JSON)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from api.deps import relation_name, resolve, store
+from api.pagination import decode, page
+from graph import queries, traversal
+
+router = APIRouter(prefix="/api", tags=["browse"])
+Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
+
+
+@router.get("/entities", summary="List or search entities by type and label")
+def entities(
+    request: Request, type: str | None = None, q: str | None = None, limit: Limit = 50, cursor: str | None = None
+) -> dict:
+    if type and type not in queries.CLASSES:
+        raise HTTPException(422, f"unknown type {type!r}; use one of: {', '.join(queries.CLASSES)}")
+    rows = queries.list_entities(store(request), type, q, limit, decode(cursor))
+    return page(rows, limit)
+
+
+@router.get("/entities/{entity_id:path}", summary="One entity with its properties and edges")
+def entity(request: Request, entity_id: str) -> dict:
+    return queries.describe(store(request), resolve(request, entity_id))
+
+
+@router.get("/neighbours", summary="Neighbours of an entity to a depth, optionally by relation")
+def neighbours(
+    request: Request,
+    id: str,
+    depth: Annotated[int, Query(ge=1, le=4)] = 1,
+    relation: Annotated[list[str] | None, Query()] = None,
+    max_nodes: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> dict:
+    iri = resolve(request, id)
+    relations = [relation_name(r) for r in relation] if relation else None
+    graph = traversal.neighbourhood(store(request), iri, depth, relations, max_nodes)
+    return traversal.as_json(graph, traversal.labels_for(store(request), list(graph.nodes)))
+
+
+@router.get("/paths", summary="Shortest path between two entities")
+def paths(request: Request, source: str, target: str, max_depth: Annotated[int, Query(ge=1, le=8)] = 6) -> dict:
+    a, b = resolve(request, source), resolve(request, target)
+    edges = traversal.shortest_path(store(request), a, b, max_depth)
+    if edges is None:
+        raise HTTPException(404, f"no path between {source!r} and {target!r} within {max_depth} steps")
+    nodes = [a] + [o if s == prev else s for prev, (s, _, o) in zip(path_nodes(a, edges), edges, strict=False)]
+    labels = traversal.labels_for(store(request), nodes)
+    return {
+        "length": len(edges),
+        "nodes": [queries.ref(n, labels.get(n)) for n in nodes],
+        "edges": [{"source": s, "relation": queries.shorten(p), "target": o} for s, p, o in edges],
+    }
+
+
+def path_nodes(start: str, edges: list[tuple[str, str, str]]) -> list[str]:
+    """The node each edge is entered from, walking the path from `start`."""
+    current, out = start, []
+    for s, _, o in edges:
+        out.append(current)
+        current = o if s == current else s
+    return out

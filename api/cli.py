@@ -1,0 +1,168 @@
+"""The `policykg` command: load, serve, query, stats, eval. A contract for scripts: keep flags stable."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+from api.settings import BUNDLED_CORPUS, DEFAULT_STORE, Settings
+from graph import queries
+from graph.factory import open_store
+from graph.loading import ensure_reference, load_paths
+from graph.sparql import QueryRefused, run
+from loaders.read import DocumentError
+
+
+def progress(items):
+    from tqdm import tqdm
+
+    return tqdm(items, desc="loading", unit="doc", disable=len(items) < 3 or not sys.stderr.isatty())
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    store = open_store(args.store, args.store_url)
+    ensure_reference(store)
+    try:
+        results = load_paths(store, [Path(p) for p in args.paths], progress)
+    except (DocumentError, FileNotFoundError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for r in results:
+        print(
+            f"{r.status:9} {r.slug:40} {r.measures:4} measures {r.goals:3} goals "
+            f"{r.triples:6} triples  ({r.source_file})"
+        )
+    print(f"{len(results)} documents; store holds {store.size()} triples")
+    store.flush()
+    return 0
+
+
+def bundled_store(path: Path) -> None:
+    """Build (or refresh) the store from the bundled corpus; unchanged files are skipped."""
+    store = open_store(path)
+    ensure_reference(store)
+    for r in load_paths(store, [BUNDLED_CORPUS], progress):
+        print(f"{r.status:9} {r.slug} ({r.measures} measures)", file=sys.stderr)
+    store.flush()
+    del store
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = Settings()
+    settings.store_url = args.store_url or settings.store_url
+    if args.store:
+        settings.store = args.store
+    elif not settings.store_url:
+        settings.store = DEFAULT_STORE
+        bundled_store(settings.store)
+    print(f"PolicyKG on http://{args.host}:{args.port}/  (docs at /docs)", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    store = open_store(args.store, args.store_url)
+    try:
+        result = run(store, args.sparql, args.timeout, args.max_results)
+    except QueryRefused as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if result.form == "ask":
+        print(json.dumps(result.answer) if args.format == "json" else str(result.answer).lower())
+        return 0
+    if result.form == "graph":
+        import pyoxigraph as ox
+
+        from graph.results import serialize_triples
+
+        sys.stdout.write(serialize_triples(result.triples, ox.RdfFormat.TURTLE, {}).decode())
+        return 0
+    table = [{v: queries.value(row.get(v)) for v in result.variables} for row in result.rows]
+    emit(result.variables, table, args.format)
+    return 0
+
+
+def emit(columns: list[str], rows: list[dict], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        widths = {c: min(60, max([len(c)] + [len(str(r[c] or "")) for r in rows])) for c in columns}
+        print("  ".join(c.ljust(widths[c]) for c in columns))
+        for r in rows:
+            print("  ".join(str(r[c] if r[c] is not None else "")[: widths[c]].ljust(widths[c]) for c in columns))
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = queries.statistics(open_store(args.store, args.store_url))
+    if args.format == "json":
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    print(f"triples: {stats['triples']}")
+    emit(["class", "count"], [{"class": k, "count": v} for k, v in stats["classes"].items()], "table")
+    print()
+    emit(["id", "measures", "goals"], stats["proposals"], "table")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from loaders.evaluation import main as evaluation_main
+
+    return evaluation_main(args.rest)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="policykg", description=__doc__)
+    sub = root.add_subparsers(dest="command", required=True)
+
+    def store_args(p: argparse.ArgumentParser, default: Path | None = DEFAULT_STORE) -> None:
+        p.add_argument("--store", type=Path, default=default, help="store folder (default: var/store)")
+        p.add_argument("--store-url", default="", help="remote SPARQL server base URL instead")
+
+    p = sub.add_parser("load", help="load documents (files or folders) into a store")
+    store_args(p)
+    p.add_argument("paths", nargs="+")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("serve", help="serve the API; with no --store, the bundled corpus")
+    store_args(p, default=None)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("query", help="run a SPARQL query, print a table")
+    store_args(p)
+    p.add_argument("sparql")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--max-results", type=int, default=100_000)
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("stats", help="counts per class and per proposal")
+    store_args(p)
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("eval", help="score extraction against gold annotations")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_eval)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""Shared request helpers: the store, id → IRI resolution with a 404 that says what was missing."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+
+from graph import queries
+from ontology.terms import ID, RELATIONS
+
+
+def store(request: Request):
+    return request.app.state.store
+
+
+def resolve(request: Request, entity_id: str | None, what: str = "entity") -> str | None:
+    """An id such as "party/sjvp" (or a full IRI) → IRI; 404 if the graph does not know it."""
+    if not entity_id:
+        return None
+    iri = entity_id if entity_id.startswith("http") else ID + entity_id.strip("/")
+    if not queries.exists(store(request), iri):
+        raise HTTPException(404, f"unknown {what} {entity_id!r}; list ids with GET /api/entities")
+    return iri
+
+
+def relation_name(name: str | None) -> str | None:
+    """Accept "funds", "changes_fee" or "changesFee"; refuse anything else with the valid list."""
+    if not name:
+        return None
+    local = RELATIONS.get(name, name)
+    if local not in RELATIONS.values():
+        valid = ", ".join(sorted(RELATIONS))
+        raise HTTPException(422, f"unknown relation {name!r}; use one of: {valid}")
+    return local

@@ -1,0 +1,83 @@
+"""Policy endpoints: proposals, measures, goals, statistics, document upload."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
+
+from api.deps import relation_name, resolve, store
+from api.pagination import decode, page
+from graph import queries
+from graph.loading import load_bytes, remove_proposal
+from loaders.read import DocumentError
+from ontology.terms import entity_iri
+
+router = APIRouter(prefix="/api", tags=["policy"])
+
+
+@router.get("/proposals", summary="Proposals with region, period, authors and counts")
+def proposals(request: Request) -> dict:
+    return {"items": queries.list_proposals(store(request))}
+
+
+@router.get("/proposals/{slug}", summary="One proposal's metadata")
+def proposal(request: Request, slug: str) -> dict:
+    iri = resolve(request, f"proposal/{slug}", "proposal")
+    return next(p for p in queries.list_proposals(store(request)) if p["iri"] == iri)
+
+
+@router.get("/measures", summary="Measures filtered by actor, relation, target, goal, proposal")
+def measures(
+    request: Request,
+    actor: str | None = None,
+    relation: str | None = None,
+    target: str | None = None,
+    goal: str | None = None,
+    proposal: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    cursor: str | None = None,
+) -> dict:
+    filters = {
+        "actor": resolve(request, actor, "actor"),
+        "relation": relation_name(relation),
+        "target": resolve(request, target, "target"),
+        "goal": resolve(request, goal, "goal"),
+        "proposal": resolve(request, proposal and f"proposal/{proposal.removeprefix('proposal/')}", "proposal"),
+    }
+    rows = queries.list_measures(store(request), limit, decode(cursor), **filters)
+    return page(rows, limit)
+
+
+@router.get("/goals", summary="Goals with the measures that serve them")
+def goals(request: Request, proposal: str | None = None) -> dict:
+    iri = resolve(request, proposal and f"proposal/{proposal.removeprefix('proposal/')}", "proposal")
+    return {"items": queries.goals_with_measures(store(request), iri)}
+
+
+@router.get("/stats", summary="Counts per class and per proposal")
+def stats(request: Request) -> dict:
+    return queries.statistics(store(request))
+
+
+@router.post("/proposals", status_code=201, summary="Upload a UTF-8 text document and load it")
+async def upload(request: Request, file: UploadFile) -> dict:
+    if request.app.state.settings.read_only:
+        raise HTTPException(403, "this server is read-only (POLICYKG_READ_ONLY=1)")
+    data = await file.read(request.app.state.settings.max_upload_bytes + 1)
+    if len(data) > request.app.state.settings.max_upload_bytes:
+        raise HTTPException(413, "the file is larger than the upload limit (POLICYKG_MAX_UPLOAD)")
+    try:
+        result = load_bytes(store(request), data, file.filename or "upload.txt")
+    except DocumentError as err:
+        raise HTTPException(400, str(err)) from None
+    return {"id": f"proposal/{result.slug}", "iri": entity_iri("proposal", result.slug), **result.__dict__}
+
+
+@router.delete("/proposals/{slug}", summary="Remove a proposal's graph")
+def delete(request: Request, slug: str) -> dict:
+    if request.app.state.settings.read_only:
+        raise HTTPException(403, "this server is read-only (POLICYKG_READ_ONLY=1)")
+    if not remove_proposal(store(request), slug):
+        raise HTTPException(404, f"unknown proposal {slug!r}; see GET /api/proposals")
+    return {"removed": slug}

@@ -1,0 +1,81 @@
+"""The SPARQL 1.1 Protocol endpoint: GET and POST, results negotiated by the Accept header."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+
+from graph import results
+from graph.sparql import QueryRefused, Result, run
+from ontology.terms import PREFIXES
+
+router = APIRouter(tags=["sparql"])
+
+
+def negotiate(accept: str, table: dict, default: str) -> str:
+    """The first media type in Accept (by q order, then position) that we can produce."""
+    offers = []
+    for position, part in enumerate(accept.split(",")):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = next((float(p[2:]) for p in params if p.startswith("q=")), 1.0)
+        offers.append((-q, position, media.lower()))
+    for _, _, media in sorted(offers):
+        if media in table:
+            return media
+        if media in ("*/*", "application/*", "text/*"):
+            return default
+    if not accept.strip():
+        return default
+    raise HTTPException(406, f"cannot produce {accept!r}; acceptable: {', '.join(table)}")
+
+
+def respond(result: Result, accept: str) -> Response:
+    if result.form == "graph":
+        media = negotiate(accept, results.GRAPH_TYPES, "text/turtle")
+        body = results.serialize_triples(result.triples, results.GRAPH_TYPES[media], PREFIXES)
+        return Response(body, media_type=media)
+    media = negotiate(accept, results.SELECT_TYPES, "application/sparql-results+json")
+    kind = results.SELECT_TYPES[media]
+    if result.form == "ask":
+        return Response(results.serialize_ask(result.answer, kind), media_type=media)
+    return Response(results.serialize_select(result.variables, result.rows, kind), media_type=media)
+
+
+def execute(request: Request, query: str | None) -> Response:
+    if not query or not query.strip():
+        raise HTTPException(400, "missing SPARQL query: pass it as ?query=… or POST it")
+    settings = request.app.state.settings
+    try:
+        result = run(request.app.state.store, query, settings.query_timeout, settings.max_results)
+    except QueryRefused as err:
+        raise HTTPException(err.status, str(err)) from None
+    return respond(result, request.headers.get("accept", ""))
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET)")
+def sparql_get(request: Request, query: str | None = None) -> Response:
+    if "update" in request.query_params:
+        raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    return execute(request, query)
+
+
+@router.post("/sparql", summary="SPARQL 1.1 query (POST form or direct body)")
+async def sparql_post(request: Request) -> Response:
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = (await request.body()).decode("utf-8", errors="replace")
+    if ctype == "application/sparql-update":
+        raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    if ctype == "application/sparql-query":
+        return execute(request, body)
+    if ctype == "application/x-www-form-urlencoded":
+        form = parse_qs(body)
+        if "update" in form:
+            raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not accepted")
+        return execute(request, (form.get("query") or [None])[0])
+    raise HTTPException(
+        415,
+        "POST the query as application/sparql-query or as a "
+        "application/x-www-form-urlencoded form with a `query` field",
+    )

@@ -1,0 +1,1 @@
+"""The RDF store (embedded or remote), loading, traversal and the queries behind the API."""

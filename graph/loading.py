@@ -1,0 +1,118 @@
+"""Load documents into a store: extract first, then swap the proposal's named graph in one step.
+
+A document that fails to extract never touches the store, so the graph stays as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.inference import recompute_inferred
+from loaders.pipeline import extract
+from loaders.records import Document
+from loaders.triples import to_quads
+from ontology.reference import reference_quads
+from ontology.terms import (
+    GRAPH,
+    INFERRED_GRAPH,
+    ONTOLOGY_FILE,
+    ONTOLOGY_GRAPH,
+    REFERENCE_GRAPH,
+    graph_iri,
+)
+
+RESERVED = {REFERENCE_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH}
+
+
+@dataclass
+class LoadResult:
+    slug: str
+    source_file: str
+    status: str  # added | replaced | unchanged
+    triples: int
+    measures: int
+    goals: int
+
+
+def ensure_reference(store) -> None:
+    """Write reference data and the ontology once (and again when their files change)."""
+    store.replace_graph(REFERENCE_GRAPH, reference_quads())
+    ontology = list(ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE))
+    store.replace_graph(
+        ONTOLOGY_GRAPH, [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_GRAPH)) for t in ontology]
+    )
+
+
+def existing(store, slug: str) -> tuple[str, str] | None:
+    """(sourceFile, contentHash) of the proposal already stored under slug, if any."""
+    rows = store.select(
+        f"SELECT ?file ?hash WHERE {{ GRAPH <{graph_iri(slug)}> {{ ?p pkg:sourceFile ?file ; "
+        "pkg:contentHash ?hash } } LIMIT 1"
+    )
+    return (rows[0]["file"].value, rows[0]["hash"].value) if rows else None
+
+
+def choose_slug(store, doc: Document) -> str:
+    """Keep the readable slug unless another file already owns it."""
+    found = existing(store, doc.slug)
+    if found and found[0] != doc.source_file:
+        return f"{doc.slug}-{doc.content_hash[:6]}"
+    return doc.slug
+
+
+def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
+    """Extract and store one document; re-loading the same file replaces its graph."""
+    doc = extract(data, name)
+    slug = choose_slug(store, doc)
+    if slug != doc.slug:
+        doc = extract(data, name, slug=slug)
+    before = existing(store, slug)
+    if before and before[1] == doc.content_hash:
+        status = "unchanged"
+        quads = to_quads(doc)
+    else:
+        quads = to_quads(doc)
+        store.replace_graph(graph_iri(slug), quads)
+        status = "replaced" if before else "added"
+    if infer and status != "unchanged":
+        recompute_inferred(store)
+    return LoadResult(slug, name, status, len(quads), len(doc.measures), len(doc.goals))
+
+
+def load_paths(store, paths: list[Path], progress=None) -> list[LoadResult]:
+    """Load files and folders (*.txt inside folders); inference runs once at the end."""
+    files = expand(paths)
+    results = []
+    for path in progress(files) if progress else files:
+        results.append(load_bytes(store, path.read_bytes(), path.name, infer=False))
+    if any(r.status != "unchanged" for r in results):
+        recompute_inferred(store)
+    return results
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.txt") if p.is_file())
+        elif path.exists():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return files
+
+
+def proposal_graphs(store) -> list[str]:
+    return [g for g in store.graphs() if g.startswith(GRAPH) and g not in RESERVED]
+
+
+def remove_proposal(store, slug: str) -> bool:
+    graph = graph_iri(slug)
+    if graph not in proposal_graphs(store):
+        return False
+    store.drop_graph(graph)
+    recompute_inferred(store)
+    return True

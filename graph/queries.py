@@ -1,0 +1,246 @@
+"""The read queries behind the JSON API; each returns plain dicts with stable field names."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, RELATIONS, Term, shorten
+
+RELATION_PROPS = sorted({PKG + local for local in RELATIONS.values()})
+CLASSES = [
+    "Proposal",
+    "Party",
+    "Coalition",
+    "Person",
+    "Majority",
+    "Region",
+    "Municipality",
+    "Goal",
+    "Measure",
+    "Service",
+    "Hospital",
+    "Committee",
+    "Stance",
+]
+
+
+def value(term: Term | None):
+    """A JSON-friendly value: numbers for numeric literals, strings otherwise."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal) and term.datatype.value.endswith(
+        ("#decimal", "#integer", "#positiveInteger", "#double")
+    ):
+        return float(term.value) if "." in term.value else int(term.value)
+    return term.value
+
+
+def entity_id(iri: str) -> str | None:
+    return iri[len(ID) :] if iri.startswith(ID) else None
+
+
+def ref(iri: str, label: str | None) -> dict:
+    return {"id": entity_id(iri), "iri": iri, "label": label or shorten(iri)}
+
+
+def label_of(store, iri: str) -> str | None:
+    rows = store.select(f"SELECT ?l WHERE {{ <{iri}> rdfs:label ?l }} LIMIT 1")
+    return rows[0]["l"].value if rows else None
+
+
+def exists(store, iri: str) -> bool:
+    return store.ask(f"ASK {{ <{iri}> ?p ?o }}")
+
+
+def keyset(after: str | None) -> str:
+    """Keyset pagination: continue after the last IRI seen (no OFFSET scans)."""
+    return f'FILTER(STR(?s) > "{escape(after)}")' if after else ""
+
+
+def escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def list_entities(store, kind: str | None, q: str | None, limit: int, after: str | None) -> list[dict]:
+    type_filter = f"?s a pkg:{kind} ." if kind else "?s a ?anyType . FILTER(?anyType != owl:Class)"
+    search = f'FILTER(CONTAINS(LCASE(STR(?label)), LCASE("{escape(q)}")))' if q else ""
+    rows = store.select(
+        "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+        f"SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) WHERE {{ {type_filter} ?s rdfs:label ?l . "
+        f'?s a ?t . FILTER(STRSTARTS(STR(?s), "{ID}")) BIND(?l AS ?label) {search} {keyset(after)} }} '
+        f"GROUP BY ?s ORDER BY ?s LIMIT {limit + 1}"
+    )
+    return [{**ref(r["s"].value, value(r.get("label"))), "type": shorten(r["type"].value)} for r in rows]
+
+
+def describe(store, iri: str) -> dict:
+    """One entity: types, label, outgoing properties and incoming edges, with labels."""
+    out = store.select(
+        f"SELECT ?p ?o (SAMPLE(?ol) AS ?olabel) WHERE {{ <{iri}> ?p ?o . "
+        f"OPTIONAL {{ ?o rdfs:label ?ol }} }} GROUP BY ?p ?o ORDER BY ?p"
+    )
+    incoming = store.select(
+        f"SELECT ?s ?p (SAMPLE(?sl) AS ?slabel) WHERE {{ ?s ?p <{iri}> . "
+        f"OPTIONAL {{ ?s rdfs:label ?sl }} }} GROUP BY ?s ?p ORDER BY ?p ?s LIMIT 500"
+    )
+    types = [r["o"].value for r in out if r["p"].value.endswith("#type")]
+    labels = [r["o"].value for r in out if r["p"].value.endswith("rdf-schema#label")]
+    return {
+        **ref(iri, labels[0] if labels else None),
+        "types": [shorten(t) for t in types],
+        "properties": [property_row(r) for r in out if not r["p"].value.endswith("#type")],
+        "incoming": [
+            {"property": shorten(r["p"].value), **ref(r["s"].value, value(r.get("slabel")))} for r in incoming
+        ],
+    }
+
+
+def property_row(row: dict) -> dict:
+    obj = row["o"]
+    base = {"property": shorten(row["p"].value)}
+    if isinstance(obj, ox.NamedNode):
+        return {**base, **ref(obj.value, value(row.get("olabel")))}
+    return {**base, "value": value(obj)}
+
+
+MEASURE_FIELDS = """
+  ?m a pkg:Measure ; pkg:text ?text ; pkg:quote ?quote ; pkg:sourceLine ?line ;
+     pkg:measureKind ?kind ; pkg:statedIn ?proposal .
+  ?proposal dcterms:title ?ptitle .
+  OPTIONAL { ?m pkg:amount ?amount } OPTIONAL { ?m pkg:amountPeriod ?period }
+  OPTIONAL { ?m pkg:servesGoal ?goal . ?goal rdfs:label ?goalLabel }
+  OPTIONAL { ?m pkg:committee ?committee . ?committee rdfs:label ?committeeLabel }
+"""
+
+
+def measure_filters(actor=None, relation=None, target=None, goal=None, proposal=None) -> str:
+    parts = []
+    if actor:
+        parts.append(
+            f"{{ ?m pkg:proposedBy <{actor}> }} UNION {{ ?m pkg:proposedBy ?grp . ?grp org:hasMember <{actor}> }}"
+        )
+    if relation and target:
+        parts.append(f"?m pkg:{relation} <{target}> .")
+    elif relation:
+        parts.append(f"?m pkg:{relation} ?anyTarget .")
+    elif target:
+        parts.append(f"?m ?rel <{target}> . ?rel rdfs:subPropertyOf* pkg:affects .")
+    if goal:
+        parts.append(f"?m pkg:servesGoal <{goal}> .")
+    if proposal:
+        parts.append(f"?m pkg:statedIn <{proposal}> .")
+    return "\n".join(parts)
+
+
+def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]:
+    rows = store.select(
+        f"SELECT * WHERE {{ {MEASURE_FIELDS} {measure_filters(**filters)} "
+        f"BIND(?m AS ?s) {keyset(after)} }} ORDER BY ?m LIMIT {limit + 1}"
+    )
+    rows = list({r["m"].value: r for r in rows}.values())
+    return [measure_row(store, r) for r in rows]
+
+
+def measure_row(store, r: dict) -> dict:
+    iri = r["m"].value
+    return {
+        **ref(iri, r["text"].value),
+        "text": r["text"].value,
+        "kind": r["kind"].value,
+        "amount_msek": value(r.get("amount")),
+        "amount_period": value(r.get("period")),
+        "proposal": ref(r["proposal"].value, r["ptitle"].value),
+        "goal": ref(r["goal"].value, value(r.get("goalLabel"))) if "goal" in r else None,
+        "committee": ref(r["committee"].value, value(r.get("committeeLabel"))) if "committee" in r else None,
+        "actors": linked(store, iri, "pkg:proposedBy"),
+        "effects": effects(store, iri),
+        "evidence": {"quote": r["quote"].value, "line": value(r["line"])},
+    }
+
+
+def linked(store, iri: str, prop: str) -> list[dict]:
+    rows = store.select(
+        f"SELECT ?o (SAMPLE(?l) AS ?label) WHERE {{ <{iri}> {prop} ?o . "
+        "OPTIONAL { ?o rdfs:label ?l } } GROUP BY ?o ORDER BY ?o"
+    )
+    return [ref(r["o"].value, value(r.get("label"))) for r in rows]
+
+
+def effects(store, iri: str) -> list[dict]:
+    """The measure's relations to services: [{relation, target}]."""
+    values = " ".join(f"<{p}>" for p in RELATION_PROPS)
+    rows = store.select(
+        f"SELECT ?p ?o (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?p {{ {values} }} "
+        f"<{iri}> ?p ?o . OPTIONAL {{ ?o rdfs:label ?l }} }} GROUP BY ?p ?o ORDER BY ?p ?o"
+    )
+    return [{"relation": r["p"].value[len(PKG) :], "target": ref(r["o"].value, value(r.get("label")))} for r in rows]
+
+
+def list_proposals(store) -> list[dict]:
+    rows = store.select("""
+      SELECT ?p ?title ?file ?hash ?start ?end ?region ?regionLabel WHERE {
+        ?p a pkg:Proposal ; dcterms:title ?title ; pkg:sourceFile ?file ; pkg:contentHash ?hash .
+        OPTIONAL { ?p pkg:periodStart ?start ; pkg:periodEnd ?end }
+        OPTIONAL { ?p pkg:region ?region . ?region rdfs:label ?regionLabel }
+      } ORDER BY ?p""")
+    return [proposal_row(store, r) for r in rows]
+
+
+def proposal_row(store, r: dict) -> dict:
+    iri = r["p"].value
+    counts = store.select(f"""SELECT (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?g) AS ?goals)
+      WHERE {{ {{ ?m pkg:statedIn <{iri}> ; a pkg:Measure }} UNION {{ ?g pkg:statedIn <{iri}> ; a pkg:Goal }} }}""")[0]
+    return {
+        **ref(iri, r["title"].value),
+        "title": r["title"].value,
+        "source_file": r["file"].value,
+        "content_hash": r["hash"].value,
+        "period": [int(r["start"].value), int(r["end"].value)] if "start" in r else None,
+        "region": ref(r["region"].value, value(r.get("regionLabel"))) if "region" in r else None,
+        "authors": linked(store, iri, "dcterms:creator"),
+        "signatories": linked(store, iri, "pkg:signatory"),
+        "measures": value(counts["measures"]),
+        "goals": value(counts["goals"]),
+    }
+
+
+def goals_with_measures(store, proposal: str | None) -> list[dict]:
+    where = f"?g pkg:statedIn <{proposal}> ." if proposal else ""
+    rows = store.select(f"""SELECT ?g ?label ?level ?line ?p (COUNT(?m) AS ?n) WHERE {{
+        ?g a pkg:Goal ; rdfs:label ?label ; pkg:goalLevel ?level ; pkg:sourceLine ?line ;
+           pkg:statedIn ?p . {where} OPTIONAL {{ ?m pkg:servesGoal ?g }} }}
+        GROUP BY ?g ?label ?level ?line ?p ORDER BY ?p ?line""")
+    out = []
+    for r in rows:
+        measures = store.select(
+            f"SELECT ?m ?t WHERE {{ ?m pkg:servesGoal <{r['g'].value}> ; pkg:text ?t }} ORDER BY ?m"
+        )
+        out.append(
+            {
+                **ref(r["g"].value, r["label"].value),
+                "level": r["level"].value,
+                "line": value(r["line"]),
+                "proposal": ref(r["p"].value, None),
+                "measures": [ref(m["m"].value, m["t"].value) for m in measures],
+            }
+        )
+    return out
+
+
+def statistics(store) -> dict:
+    classes = store.select(f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        GRAPH ?g {{ ?s a ?c }} FILTER(?g != <{ONTOLOGY_GRAPH}>) FILTER(STRSTARTS(STR(?c), "{PKG}")) }}
+        GROUP BY ?c ORDER BY ?c""")
+    per = store.select("""SELECT ?p ?title (COUNT(DISTINCT ?m) AS ?measures) (COUNT(DISTINCT ?g) AS ?goals)
+        WHERE { ?p a pkg:Proposal ; dcterms:title ?title .
+                OPTIONAL { ?m a pkg:Measure ; pkg:statedIn ?p }
+                OPTIONAL { ?g a pkg:Goal ; pkg:statedIn ?p } }
+        GROUP BY ?p ?title ORDER BY ?p""")
+    return {
+        "triples": store.size(),
+        "classes": {shorten(r["c"].value): value(r["n"]) for r in classes},
+        "proposals": [
+            {**ref(r["p"].value, r["title"].value), "measures": value(r["measures"]), "goals": value(r["goals"])}
+            for r in per
+        ],
+    }

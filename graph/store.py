@@ -1,0 +1,69 @@
+"""The embedded on-disk store: pyoxigraph (RocksDB). Named graphs are replaced atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ontology.terms import SPARQL_PREFIXES, Term
+
+
+def quad_text(quad: ox.Quad) -> str:
+    return f"{quad.subject} {quad.predicate} {quad.object} ."
+
+
+def replace_graph_update(graph: str, quads: Iterable[ox.Quad]) -> str:
+    """One SPARQL update that drops a graph and inserts its new content: one transaction."""
+    body = "\n".join(quad_text(q) for q in quads)
+    return f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+
+
+class EmbeddedStore:
+    """pyoxigraph on disk (or in memory with path=None). Queries see the union of all graphs."""
+
+    kind = "embedded"
+
+    def __init__(self, path: Path | None, read_only: bool = False):
+        self.path = path
+        if path is None:
+            self.store = ox.Store()
+        elif read_only:
+            self.store = ox.Store.read_only(str(path))
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            self.store = ox.Store(str(path))
+
+    def query(self, sparql: str, union: bool = True):
+        """Run a SPARQL query; raises SyntaxError with the parser's message when it is malformed."""
+        return self.store.query(sparql, use_default_graph_as_union=union)
+
+    def select(self, sparql: str) -> list[dict[str, Term]]:
+        """A SELECT with the project prefixes, as a list of {variable: term}."""
+        solutions = self.query(SPARQL_PREFIXES + sparql)
+        names = [v.value for v in solutions.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+
+    def ask(self, sparql: str) -> bool:
+        return bool(self.query(SPARQL_PREFIXES + sparql))
+
+    def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        self.store.update(replace_graph_update(graph, quads))
+
+    def drop_graph(self, graph: str) -> None:
+        self.store.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
+        target = ox.NamedNode(graph) if graph else None
+        return self.store.quads_for_pattern(None, None, None, target)
+
+    def size(self) -> int:
+        return len(self.store)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self.store.flush()

@@ -1,0 +1,110 @@
+"""Traversal over a bounded neighbourhood: fetch edges with SPARQL, then run networkx on them.
+
+The whole graph is never copied into memory; each step asks the store for one frontier's edges.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, shorten
+
+SKIPPED = ["http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2004/02/skos/core#inScheme"]
+
+
+def predicate_filter(relations: list[str] | None) -> str:
+    if relations:
+        wanted = " ".join(f"<{PKG}{r}>" for r in relations)
+        return f"VALUES ?p {{ {wanted} }}"
+    skipped = ", ".join(f"<{p}>" for p in SKIPPED)
+    return f"FILTER(?p NOT IN ({skipped}))"
+
+
+def frontier_edges(store, nodes: set[str], relations: list[str] | None) -> list[tuple[str, str, str]]:
+    """Edges between IRIs that touch any node of the frontier, both directions."""
+    values = " ".join(f"<{n}>" for n in nodes)
+    rows = store.select(f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+        VALUES ?n {{ {values} }}
+        {{ GRAPH ?g {{ ?n ?p ?o }} BIND(?n AS ?s) }} UNION {{ GRAPH ?g {{ ?s ?p ?n }} BIND(?n AS ?o) }}
+        FILTER(isIRI(?o) && isIRI(?s) && STRSTARTS(STR(?o), "{ID}") && STRSTARTS(STR(?s), "{ID}"))
+        FILTER(?g != <{ONTOLOGY_GRAPH}>)
+        {predicate_filter(relations)} }}""")
+    return [(r["s"].value, r["p"].value, r["o"].value) for r in rows]
+
+
+def neighbourhood(
+    store, start: str, depth: int, relations: list[str] | None = None, max_nodes: int = 500
+) -> nx.MultiDiGraph:
+    """Breadth-first to `depth`, following edges either way, stopping at max_nodes nodes."""
+    graph = nx.MultiDiGraph()
+    graph.add_node(start, depth=0)
+    frontier = {start}
+    for level in range(1, depth + 1):
+        if not frontier or graph.number_of_nodes() >= max_nodes:
+            break
+        new: set[str] = set()
+        for s, p, o in frontier_edges(store, frontier, relations):
+            for node in (s, o):
+                if node not in graph and graph.number_of_nodes() < max_nodes:
+                    graph.add_node(node, depth=level)
+                    new.add(node)
+            if s in graph and o in graph:
+                graph.add_edge(s, o, key=p, predicate=p)
+        frontier = new
+    return graph
+
+
+def shortest_path(
+    store, source: str, target: str, max_depth: int = 6, relations: list[str] | None = None
+) -> list[tuple[str, str, str]] | None:
+    """Grow both ends' neighbourhoods until they meet, then ask networkx for the path."""
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from([source, target])
+    seen = {source: {source}, target: {target}}
+    frontiers = {source: {source}, target: {target}}
+    for _ in range(max_depth):
+        side = min(frontiers, key=lambda k: len(frontiers[k]))
+        if not frontiers[side]:
+            break
+        new: set[str] = set()
+        for s, p, o in frontier_edges(store, frontiers[side], relations):
+            graph.add_edge(s, o, key=p, predicate=p)
+            new |= {s, o} - seen[side]
+        seen[side] |= new
+        frontiers[side] = new
+        if seen[source] & seen[target]:
+            break
+    undirected = graph.to_undirected(as_view=True)
+    if not nx.has_path(undirected, source, target):
+        return None
+    nodes = nx.shortest_path(undirected, source, target)
+    return [edge_between(graph, a, b) for a, b in zip(nodes, nodes[1:], strict=False)]
+
+
+def edge_between(graph: nx.MultiDiGraph, a: str, b: str) -> tuple[str, str, str]:
+    if graph.has_edge(a, b):
+        return a, next(iter(graph[a][b])), b
+    return b, next(iter(graph[b][a])), a
+
+
+def as_json(graph: nx.MultiDiGraph, labels: dict[str, str]) -> dict:
+    return {
+        "nodes": [
+            {"iri": n, "id": n[len(ID) :] if n.startswith(ID) else None, "label": labels.get(n, shorten(n)), "depth": d}
+            for n, d in graph.nodes(data="depth")
+        ],
+        "edges": [{"source": s, "relation": shorten(k), "target": o} for s, o, k in graph.edges(keys=True)],
+    }
+
+
+def labels_for(store, nodes: list[str]) -> dict[str, str]:
+    if not nodes:
+        return {}
+    labels: dict[str, str] = {}
+    for i in range(0, len(nodes), 200):
+        values = " ".join(f"<{n}>" for n in nodes[i : i + 200])
+        for r in store.select(
+            f"SELECT ?n (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?n {{ {values} }} ?n rdfs:label ?l }} GROUP BY ?n"
+        ):
+            labels[r["n"].value] = r["label"].value
+    return labels

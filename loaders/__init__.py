@@ -1,0 +1,1 @@
+"""Document → structured records → triples. `loaders.pipeline` composes the steps."""

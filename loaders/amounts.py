@@ -1,0 +1,74 @@
+"""Swedish money expressions → signed MSEK: "155 miljoner kronor", "22,5 mnkr", "(14 miljoner kr)", "-0,8"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NUMBER = r"[-−–]?\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?|[-−–]?\d+(?:[,.]\d+)?"
+UNITS = {
+    "miljarder": 1000.0,
+    "miljard": 1000.0,
+    "mdkr": 1000.0,
+    "mdr": 1000.0,
+    "mrd": 1000.0,
+    "miljoner": 1.0,
+    "miljon": 1.0,
+    "mnkr": 1.0,
+    "mkr": 1.0,
+    "msek": 1.0,
+    "mnkr.": 1.0,
+    "mn": 1.0,
+    "tkr": 0.001,
+    "tusen": 0.001,
+    "kr": 0.000001,
+    "kronor": 0.000001,
+}
+MONEY = re.compile(
+    rf"(?P<num>{NUMBER})\s*(?P<unit>miljarder|miljard|mdkr|mdr|mrd|miljoner|miljon|mnkr|mkr|msek|mn|tkr|tusen|kronor|kr)\b"
+    r"(?:\s+(?:kronor|kr))?",
+    re.I,
+)
+PERIOD = re.compile(r"\b(?:under|för|år|per år|till)?\s*(20\d\d)(?:\s*[–—-]\s*(20\d\d))?")
+PER_YEAR = re.compile(r"per år|årligen|/år", re.I)
+TRAILING = re.compile(rf"(?P<num>{NUMBER})\s*$")
+
+
+@dataclass(frozen=True)
+class Amount:
+    msek: float  # signed as written
+    text: str
+    start: int
+
+
+def to_float(text: str) -> float:
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    return float(cleaned.replace("−", "-").replace("–", "-"))
+
+
+def money(text: str) -> list[Amount]:
+    """Every money expression with a unit, converted to MSEK."""
+    found = []
+    for match in MONEY.finditer(text):
+        unit = match.group("unit").lower()
+        if unit in ("kr", "kronor") and re.match(r"\s*per\s+skattekrona", text[match.end() :]):
+            continue
+        value = to_float(match.group("num")) * UNITS[unit]
+        found.append(Amount(round(value, 6), match.group(), match.start()))
+    return found
+
+
+def trailing_amount(text: str) -> Amount | None:
+    """The bare number that ends a budget-table row ("Generell minskning … -10"), in MSEK."""
+    match = TRAILING.search(text)
+    if not match:
+        return None
+    return Amount(to_float(match.group("num")), match.group("num"), match.start())
+
+
+def period_near(text: str, start: int) -> str:
+    """The year or year range written after an amount ("under planperioden 2025 – 2027")."""
+    match = PERIOD.search(text, start, start + 90)
+    if not match:
+        return "per year" if PER_YEAR.search(text[start : start + 60]) else ""
+    return f"{match.group(1)}-{match.group(2)}" if match.group(2) else match.group(1)

@@ -1,0 +1,29 @@
+"""Measures → who proposes them: the document's authors, or the parties a section heading names."""
+
+from __future__ import annotations
+
+from loaders.metadata import parties_in, party_actor
+from loaders.records import Document
+
+
+def section_authors(doc: Document, section: int) -> list[str]:
+    """Parties named together in an enclosing heading ("C, SJVP och KD:s gemensamma …")."""
+    while section >= 0:
+        named = parties_in(doc.sections[section].title)
+        if len(named) >= 2:
+            for entry in named:
+                doc.actors.setdefault(entry.iri, party_actor(entry))
+            return [e.iri for e in named]
+        section = doc.sections[section].parent
+    return []
+
+
+def author_iris(doc: Document) -> list[str]:
+    """Coalitions propose as a whole; their member parties are linked through org:hasMember."""
+    return [a.iri for a in doc.authors]
+
+
+def attribute(doc: Document) -> Document:
+    for measure in doc.measures:
+        measure.actors = section_authors(doc, measure.section) or author_iris(doc)
+    return doc

@@ -1,0 +1,76 @@
+"""Find reference entities in text by stemmed n-grams and compound parts ("primärvårdsramen")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+from loaders.morphology import stem, stems, tokens
+from ontology.reference import Entry, all_entries
+
+MIN_COMPOUND = 6  # a name shorter than this is never matched inside a longer word
+
+
+@dataclass(frozen=True)
+class Mention:
+    entry: Entry
+    start: int
+    end: int
+    text: str
+
+
+class Gazetteer:
+    """An index from stemmed names to entries; longest match wins, left to right."""
+
+    def __init__(self, entries: Iterable[Entry]):
+        self.phrases: dict[tuple[str, ...], list[Entry]] = {}
+        self.compounds: list[tuple[str, Entry]] = []
+        for entry in entries:
+            for name in entry.names:
+                key = stems(name)
+                if not key:
+                    continue
+                self.phrases.setdefault(key, []).append(entry)
+                if len(key) == 1 and len(key[0]) >= MIN_COMPOUND and not name.isupper():
+                    self.compounds.append((key[0], entry))
+        self.longest = max((len(k) for k in self.phrases), default=1)
+        self.compounds.sort(key=lambda pair: -len(pair[0]))
+
+    def find(self, text: str) -> list[Mention]:
+        words = tokens(text)
+        keys = [stem(w) for w, _, _ in words]
+        found: list[Mention] = []
+        i = 0
+        while i < len(words):
+            hit = self._phrase_at(keys, i) or self._compound_at(words[i][0])
+            if hit is None:
+                i += 1
+                continue
+            entries, length = hit
+            start, end = words[i][1], words[i + length - 1][2]
+            found += [Mention(e, start, end, text[start:end]) for e in entries]
+            i += length
+        return found
+
+    def _phrase_at(self, keys: list[str], i: int) -> tuple[list[Entry], int] | None:
+        for length in range(min(self.longest, len(keys) - i), 0, -1):
+            entries = self.phrases.get(tuple(keys[i : i + length]))
+            if entries:
+                return entries, length
+        return None
+
+    def _compound_at(self, word: str) -> tuple[list[Entry], int] | None:
+        lower = word.lower()
+        if len(lower) < MIN_COMPOUND + 2:
+            return None
+        for key, entry in self.compounds:
+            if lower.startswith(key) or lower.endswith(key) or stem(lower).endswith(key):
+                return [entry], 1
+        return None
+
+
+@cache
+def gazetteer(kinds: tuple[str, ...]) -> Gazetteer:
+    """A cached gazetteer over the reference entries of the given kinds."""
+    return Gazetteer(e for e in all_entries() if e.kind in kinds)

@@ -1,0 +1,60 @@
+"""Sections and goal statements → goals; every block learns the goal it sits under."""
+
+from __future__ import annotations
+
+import re
+
+from loaders.measures import lexicon
+from loaders.records import Document, Goal
+from ontology.terms import entity_iri
+
+
+def goal_level(text: str) -> str:
+    lower = text.lower()
+    for word, level in lexicon()["goal_levels"].items():
+        if re.search(rf"(?<![a-zåäö]){re.escape(word)}", lower):
+            return level
+    return ""
+
+
+def statement_after(doc: Document, section_index: int) -> tuple[str, int] | None:
+    """For "Målområde 1:"-style headings the goal is the short statement that follows."""
+    following = [b for b in doc.blocks if b.section == section_index and b.kind != "heading"]
+    if following and len(following[0].text) < 200:
+        return following[0].text, following[0].line
+    return None
+
+
+def extract_goals(doc: Document) -> Document:
+    """Numbered chapters are section-level goals; headings with goal words get their level."""
+    by_section: dict[int, Goal] = {}
+    for index, section in enumerate(doc.sections):
+        level = goal_level(section.title)
+        if not level and not section.number:
+            continue
+        label, line = section.title, section.line
+        if re.fullmatch(r"(?i)(målområde|mål|perspektiv)\s*\d*", section.title.strip()):
+            label, line = statement_after(doc, index) or (label, line)
+        parent = by_section.get(section.parent)
+        goal = Goal(
+            entity_iri("goal", f"{doc.slug}-l{line}"),
+            label.rstrip(":"),
+            level or "section",
+            line,
+            index,
+            parent.iri if parent else "",
+        )
+        doc.goals.append(goal)
+        by_section[index] = goal
+    doc.goals.sort(key=lambda g: g.line)
+    return doc
+
+
+def goal_for_section(doc: Document, section: int) -> str:
+    """The goal of the nearest enclosing section that has one."""
+    goals = {g.section: g.iri for g in doc.goals}
+    while section >= 0:
+        if section in goals:
+            return goals[section]
+        section = doc.sections[section].parent
+    return ""

@@ -1,0 +1,205 @@
+"""Document metadata from the text: title, region, planning period, authoring parties, signatories."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+from loaders.gazetteer import gazetteer
+from loaders.read import slug_for
+from loaders.records import Actor, Document, Target
+from ontology.reference import Entry, party_by_notation
+from ontology.terms import entity_iri
+
+YEAR_RANGE = re.compile(r"\b(20\d\d)\s*[–—-]\s*(20\d\d)\b")
+BUDGET_WITH_PLAN = re.compile(r"\b(20\d\d)\b[^.\n]{0,40}?\bplan\w*\s+(?:för\s+)?(?:år\s+)?(20\d\d)\s*[–—-]\s*(20\d\d)")
+NAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}"
+NAME_WITH_PARTY = re.compile(rf"^\s*(?P<name>{NAME})\s*\((?P<abbr>[A-ZÅÄÖa-z]{{1,5}})\)\s*$")
+NAME_WITH_ROLE = re.compile(rf"^\s*(?P<name>{NAME}),\s*(?P<role>[a-zåäö0-9].{{2,80}})$")
+GROUP_HEADER = re.compile(r"^\s*(?P<party>[A-ZÅÄÖ][a-zåäö]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?)\s+i\s+\w+:\s*$")
+
+
+@cache
+def lexicon() -> dict:
+    return tomllib.loads((Path(__file__).parent / "lexicon" / "metadata.toml").read_text("utf-8"))
+
+
+def title_area(doc: Document) -> list[tuple[int, str]]:
+    lines = [(n, t.strip()) for n, t in enumerate(doc.lines, start=1) if t.strip()]
+    return lines[: lexicon()["title_area_lines"]]
+
+
+def detect_title(doc: Document) -> None:
+    """The first title-area line that names a plan or budget, else the first heading."""
+    for number, text in title_area(doc):
+        if re.search(r"(budget|plan)", text, re.I) and len(text) < 160 and not text.endswith("."):
+            doc.title, doc.title_line = text.strip(" :"), number
+            return
+    first = doc.sections[0] if doc.sections else None
+    doc.title, doc.title_line = (first.title, first.line) if first else (doc.source_file, 1)
+
+
+def detect_region(doc: Document) -> None:
+    """The region mentioned most, counting hospitals and municipalities as votes for theirs."""
+    votes: Counter[str] = Counter()
+    weights = {"Region": 3.0, "Hospital": 1.0, "Municipality": 0.5}
+    finder = gazetteer(("Region", "Hospital", "Municipality"))
+    for block in doc.blocks:
+        for mention in finder.find(block.text):
+            votes[mention.entry.region] += weights[mention.entry.kind]
+    if votes:
+        slug = votes.most_common(1)[0][0]
+        doc.region = Target(entity_iri("region", slug), region_label(slug), "Region")
+
+
+def region_label(slug: str) -> str:
+    from ontology.reference import region_entry
+
+    entry = region_entry(slug)
+    return entry.label if entry else slug
+
+
+def detect_period(doc: Document) -> None:
+    """The year range written next to plan/budget words; the title area counts most."""
+    scores: Counter[tuple[int, int]] = Counter()
+    cues = lexicon()["period_cues"]
+    for number, line in enumerate(doc.lines, start=1):
+        weight = 5 if number <= 15 else 1
+        for match in BUDGET_WITH_PLAN.finditer(line):
+            first, last = int(match.group(1)), int(match.group(3))
+            if 0 <= int(match.group(2)) - first <= 1 and last - first <= 5:
+                scores[(first, last)] += 3 * weight
+        for match in YEAR_RANGE.finditer(line):
+            first, last = int(match.group(1)), int(match.group(2))
+            near = line[max(0, match.start() - 60) : match.start()].lower()
+            if 1 <= last - first <= 5 and any(cue in near for cue in cues):
+                scores[(first, last)] += weight
+    if scores:
+        doc.period = scores.most_common(1)[0][0]
+
+
+# --- actors -------------------------------------------------------------------------------------
+
+
+def party_actor(entry: Entry, line: int = 0) -> Actor:
+    return Actor(entry.iri, entry.label, "Party", entry.notation, line=line)
+
+
+def parties_in(text: str) -> list[Entry]:
+    """Parties named in text, by name or by a bare abbreviation such as "(M)" or "C, SJVP och KD"."""
+    found = [m.entry for m in gazetteer(("Party",)).find(text)]
+    for abbr in re.findall(r"(?<![\wÅÄÖåäö-])([A-ZÅÄÖ][A-ZÅÄÖa-z]{0,4})(?=[\s,):]|:s|$)", text):
+        entry = party_by_notation().get(abbr.upper())
+        if entry and (abbr.isupper() or abbr in ("Mp",)):
+            found.append(entry)
+    return list(dict.fromkeys(found))
+
+
+def person(name: str, party: Entry | None, role: str, line: int) -> Actor:
+    return Actor(
+        entity_iri("person", slug_for(name)),
+        name,
+        "Person",
+        role=role.strip(" ,"),
+        member_of=party.iri if party else "",
+        line=line,
+    )
+
+
+def signatures(doc: Document) -> list[Actor]:
+    """Signature blocks: "Name (M)" + role line; name row over party row; "Party i X:" + "Name, role"."""
+    found: list[Actor] = []
+    lines = doc.lines
+    for i, line in enumerate(lines):
+        if match := NAME_WITH_PARTY.match(line):
+            party = party_by_notation().get(match.group("abbr").upper())
+            if party:
+                found.append(person(match.group("name"), party, next_role(lines, i), i + 1))
+        elif "\t" in line.strip() and i + 1 < len(lines):
+            found += column_signatures(line, lines[i + 1], i + 1)
+        elif match := GROUP_HEADER.match(line):
+            found += group_signatures(match.group("party"), lines, i)
+    return found
+
+
+def next_role(lines: list[str], i: int) -> str:
+    following = next((t.strip() for t in lines[i + 1 : i + 3] if t.strip()), "")
+    words = lexicon()["role_words"]
+    return following if any(w in following.lower() for w in words) and len(following) < 80 else ""
+
+
+def column_signatures(names_line: str, parties_line: str, line: int) -> list[Actor]:
+    names = [n.strip() for n in names_line.split("\t") if n.strip()]
+    party_names = [p.strip() for p in parties_line.split("\t") if p.strip()]
+    if len(names) < 2 or len(names) != len(party_names):
+        return []
+    entries = [parties_in(p) for p in party_names]
+    if not all(len(e) == 1 and re.fullmatch(NAME, n) for e, n in zip(entries, names, strict=True)):
+        return []
+    return [person(n, e[0], "", line) for n, e in zip(names, entries, strict=True)]
+
+
+def group_signatures(party_text: str, lines: list[str], i: int) -> list[Actor]:
+    found = parties_in(party_text)
+    if len(found) != 1:
+        return []
+    out = []
+    for j in range(i + 1, min(i + 40, len(lines))):
+        if match := NAME_WITH_ROLE.match(lines[j]):
+            out.append(person(match.group("name"), found[0], match.group("role"), j + 1))
+        elif lines[j].strip() and out and not lines[j][:1].isspace() and not re.match(NAME, lines[j]):
+            continue
+    return out
+
+
+def detect_authors(doc: Document) -> None:
+    """Authors: parties of the signatories, parties and coalitions named in the title area."""
+    doc.signatories = signatures(doc)
+    signed = [party_by_notation_iri(a.member_of) for a in doc.signatories]
+    titled: list[Entry] = []
+    coalitions: list[Entry] = []
+    for _, text in title_area(doc):
+        titled += parties_in(text)
+        coalitions += [m.entry for m in gazetteer(("Coalition",)).find(text)]
+    parties = list(dict.fromkeys([p for p in signed if p] or titled))
+    if coalitions:
+        doc.authors = [coalition_actor(coalitions[0], parties, doc)]
+    else:
+        doc.authors = [party_actor(p) for p in parties] or fallback_authors(doc)
+    for actor in doc.authors + doc.signatories:
+        doc.actors[actor.iri] = actor
+
+
+def party_by_notation_iri(iri: str) -> Entry | None:
+    return next((e for e in party_by_notation().values() if e.iri == iri), None)
+
+
+def coalition_actor(entry: Entry, members: list[Entry], doc: Document) -> Actor:
+    """A coalition whose members come from the document (signatures) or else reference data."""
+    if not members:
+        members = [
+            party_by_notation()[m] for m in entry.fields.get("members", "").split("|") if m in party_by_notation()
+        ]
+    for member in members:
+        doc.actors[member.iri] = party_actor(member)
+    return Actor(entry.iri, entry.label, "Coalition", members=[m.iri for m in members])
+
+
+def fallback_authors(doc: Document) -> list[Actor]:
+    """With no signatures or title: the party that most often "vill/yrkar/föreslår" in the text."""
+    counts: Counter[Entry] = Counter()
+    for block in doc.blocks:
+        for sentence in re.findall(r"[^.]*\b(?:yrkar|föreslår|vill|anser)\b", block.text):
+            counts.update(parties_in(sentence[-80:]))
+    return [party_actor(counts.most_common(1)[0][0])] if counts else []
+
+
+def detect_metadata(doc: Document) -> Document:
+    detect_title(doc)
+    detect_region(doc)
+    detect_period(doc)
+    detect_authors(doc)
+    return doc

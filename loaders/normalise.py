@@ -1,0 +1,134 @@
+"""Raw lines → blocks: join PDF line wraps, undo hyphenation, split bullets and numbered items.
+
+Each block keeps the 1-based line it starts on, so every later quote can point back to its source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from loaders.records import Block, Document
+
+BULLET = "[•●▪◦■□➢►✓*\uf0b7\uf0a7]"
+INLINE_BULLET = re.compile("\\s+(?:[•●▪◦■➢►\uf0b7]+)\\s+")
+ITEM_START = re.compile(
+    rf"^\s*(?P<marker>(?:{BULLET})+|[-–](?=\s)|\d{{1,2}}(?:\.\d{{1,2}})*[.)](?=\s|[A-ZÅÄÖ])|"
+    r"\d{1,2}(?:\.\d{1,2})+(?=\s)|\d{1,2}(?=[ \t]+[A-ZÅÄÖ][a-zåäö])|[a-h]\)(?=\s))\s*(?P<text>.*)$"
+)
+TOC_LINE = re.compile(r"(\.{4,}|\t)\s*\d{1,3}\s*$")
+TRAILING_AMOUNT = re.compile(r"(?<![\d,.])[-−–]?\d{1,3}(?:[ \u00a0]\d{3})*(?:,\d+)?\s*$")
+SENTENCE_END = re.compile(r"[.!?:;]['”\")]*$")
+JOIN_WORDS = {"och", "eller", "samt", "respektive", "till", "som"}
+
+
+def segments(doc: Document) -> Iterator[tuple[int, str]]:
+    """Yield (line number, text) per physical line, splitting lines that hold several bullets."""
+    for number, raw in enumerate(doc.lines, start=1):
+        line = raw.replace("\u00ad", "").rstrip()
+        if TOC_LINE.search(line) and len(line) < 140:
+            yield number, ""
+            continue
+        parts = INLINE_BULLET.split(line)
+        if len(parts) == 1:
+            yield number, line
+            continue
+        head, *items = parts
+        if head.strip():
+            yield number, head
+        for item in items:
+            yield number, "• " + item
+
+
+def starts_lower(text: str) -> bool:
+    first = text.lstrip()[:1]
+    return first.islower() or first in "(,–"
+
+
+def dehyphenate(previous: str, following: str) -> str:
+    """Join a wrapped word: "sam-" + "arbetet" → "samarbetet", but keep "hälso- och sjukvård"."""
+    word = following.lstrip().split(" ", 1)[0].lower()
+    wrapped = previous.endswith("-") and previous[-2:-1].isalpha() and following.lstrip()[:1].islower()
+    if wrapped and word not in JOIN_WORDS:
+        return previous[:-1] + following.lstrip()
+    return previous + " " + following.lstrip()
+
+
+def continues(block: Block, text: str, blank_before: bool, typical: int, last_len: int) -> bool:
+    """Does `text` continue `block` (a wrapped line) rather than start a new block?"""
+    current = block.text.rstrip()
+    if not current:
+        return False
+    if block.kind == "row":
+        return starts_lower(text)
+    if is_caps(current) and is_caps(text):
+        return True
+    if current.endswith("-") or current.endswith(","):
+        return True
+    if starts_lower(text) and not SENTENCE_END.search(current):
+        return True
+    if blank_before:
+        return False
+    if TRAILING_AMOUNT.search(current) and re.search(r"[a-zåäö]", current, re.I):
+        return False
+    if starts_lower(text):
+        return True
+    # a full-width line is most often wrapped prose, not a paragraph end or a heading
+    wide = 0.8 if SENTENCE_END.search(current) else 0.92
+    return last_len >= wide * typical
+
+
+def is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def typical_width(doc: Document) -> int:
+    """The common line length of a hard-wrapped document (0 for one-paragraph-per-line text)."""
+    lengths = sorted(len(line) for line in doc.lines if 30 <= len(line.strip()) <= 200)
+    if len(lengths) < 20:
+        return 10_000
+    return lengths[int(len(lengths) * 0.6)]
+
+
+def blocks(doc: Document) -> list[Block]:
+    """Group segments into blocks; mark items and rows that end in an amount."""
+    typical = typical_width(doc)
+    out: list[Block] = []
+    blank_before = True
+    last_len = 0
+    for number, text in segments(doc):
+        if not text.strip():
+            blank_before = True
+            continue
+        item = ITEM_START.match(text)
+        if item and item.group("text").strip():
+            out.append(Block(item.group("text").strip(), number, "item", item.group("marker")))
+        elif out and continues(out[-1], text, blank_before, typical, last_len):
+            out[-1].text = dehyphenate(out[-1].text.rstrip(), text.strip())
+        else:
+            out.append(Block(text.strip(), number))
+        last_len = len(text)
+        blank_before = False
+        if out[-1].kind == "row":
+            out[-1].kind = "para"
+        mark_row(out[-1])
+    return [tidy(b) for b in out]
+
+
+def mark_row(block: Block) -> None:
+    """A paragraph ending in a bare number (e.g. "Generell minskning … -10") is a table row."""
+    if block.kind == "para" and TRAILING_AMOUNT.search(block.text):
+        label = TRAILING_AMOUNT.sub("", block.text).strip()
+        if len(re.findall(r"[A-Za-zÅÄÖåäö]", label)) >= 4 and not re.search(r"\b(19|20)\d\d$", block.text):
+            block.kind = "row"
+
+
+def tidy(block: Block) -> Block:
+    block.text = re.sub(r"[ \t\u00a0]+", " ", block.text).strip()
+    return block
+
+
+def normalise(doc: Document) -> Document:
+    doc.blocks = blocks(doc)
+    return doc

@@ -1,0 +1,105 @@
+"""Plain dataclasses passed between pipeline steps; no behaviour beyond small helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Block:
+    """A logical unit of text (paragraph, list item, heading, table row) and the line it starts on."""
+
+    text: str
+    line: int
+    kind: str = "para"  # para | item | heading | row
+    marker: str = ""  # the bullet or number that introduced an item, e.g. "•" or "3."
+    section: int = -1  # index into Document.sections
+
+
+@dataclass
+class Section:
+    """A heading and its place in the outline."""
+
+    title: str
+    line: int
+    number: str = ""
+    parent: int = -1
+
+
+@dataclass
+class Target:
+    """Something a measure affects, resolved against reference data or minted from a noun phrase."""
+
+    iri: str
+    label: str
+    kind: str  # Hospital | Committee | Service | Concept | Region | Place
+    mention: str = ""
+
+
+@dataclass
+class Actor:
+    iri: str
+    label: str
+    kind: str  # Party | Coalition | Person | Majority
+    notation: str = ""
+    members: list[str] = field(default_factory=list)  # IRIs of member parties
+    role: str = ""
+    member_of: str = ""
+    line: int = 0
+
+
+@dataclass
+class Goal:
+    iri: str
+    label: str
+    level: str
+    line: int
+    section: int = -1
+    parent: str = ""
+
+
+@dataclass
+class Measure:
+    iri: str
+    text: str
+    line: int
+    kind: str
+    source: str  # list | table | decision | running_text
+    section: int = -1
+    relation: str = "affects"
+    amount: float | None = None
+    amount_period: str = ""
+    committee: Target | None = None
+    targets: list[Target] = field(default_factory=list)
+    places: list[Target] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)  # actor IRIs
+    goal: str = ""
+    goal_method: str = ""
+
+
+@dataclass
+class Document:
+    """Everything the pipeline knows about one source file; filled in step by step."""
+
+    slug: str
+    source_file: str
+    content_hash: str
+    lines: list[str]
+    blocks: list[Block] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    title: str = ""
+    title_line: int = 1
+    region: Target | None = None
+    period: tuple[int, int] | None = None
+    authors: list[Actor] = field(default_factory=list)
+    signatories: list[Actor] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)  # every actor the document mentions
+    goals: list[Goal] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    frames: list[dict] = field(default_factory=list)
+
+    @property
+    def iri(self) -> str:
+        from ontology.terms import entity_iri
+
+        return entity_iri("proposal", self.slug)

@@ -1,0 +1,71 @@
+"""Blocks → outline: decide which blocks are headings and give every block its section."""
+
+from __future__ import annotations
+
+import re
+
+from loaders.normalise import SENTENCE_END, is_caps
+from loaders.records import Block, Document, Section
+
+NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)")
+
+
+def item_number(block: Block) -> int | None:
+    match = NUMBER.match(block.marker)
+    return int(match.group(1).split(".")[-1]) if match and block.kind == "item" else None
+
+
+def in_numbered_run(blocks: list[Block], i: int) -> bool:
+    """A numbered block with a consecutively numbered neighbour is a list item, not a heading."""
+    number = item_number(blocks[i])
+    if number is None:
+        return False
+    before = next((item_number(b) for b in reversed(blocks[max(0, i - 3) : i]) if b.kind == "item"), None)
+    after = next((item_number(b) for b in blocks[i + 1 : i + 4] if b.kind == "item"), None)
+    return before == number - 1 or after == number + 1
+
+
+def looks_like_title(text: str, limit: int) -> bool:
+    return (
+        len(text) <= limit
+        and text[:1].isupper() | text[:1].isdigit()
+        and (not SENTENCE_END.search(text) or text.endswith(":") and len(text) < 40)
+    )
+
+
+def is_heading(blocks: list[Block], i: int) -> bool:
+    block = blocks[i]
+    if block.kind == "row" or i + 1 >= len(blocks):
+        return False
+    if block.kind == "item":
+        numbered = bool(NUMBER.match(block.marker))
+        dotted = "." in block.marker.strip(".")
+        if is_caps(block.text):
+            return numbered
+        shaped = looks_like_title(block.text, 110)
+        return numbered and shaped and (dotted or not in_numbered_run(blocks, i))
+    return is_caps(block.text) and len(block.text) <= 160 or looks_like_title(block.text, 90)
+
+
+def is_footnote(number: str, top: int) -> bool:
+    """Chapter numbers only grow; a lower bare number after them is a footnote."""
+    return bool(number) and "." not in number and int(number) < top
+
+
+def outline(doc: Document) -> Document:
+    """Mark headings; numbered ones nest by their dotted depth, unnumbered ones sit below them."""
+    stack: list[tuple[int, int]] = []  # (depth, section index)
+    top = 0
+    for i, block in enumerate(doc.blocks):
+        number = block.marker.rstrip(".)") if NUMBER.match(block.marker) else ""
+        if is_heading(doc.blocks, i) and not is_footnote(number, top):
+            top = max(top, int(number.split(".")[0])) if number else top
+            depth = number.count(".") + 1 if number else 9
+            while stack and stack[-1][0] >= depth:
+                stack.pop()
+            parent = stack[-1][1] if stack else -1
+            doc.sections.append(Section(block.text.rstrip(":"), block.line, number, parent))
+            block.kind = "heading"
+            stack.append((depth, len(doc.sections) - 1))
+        block.section = stack[-1][1] if stack else -1
+    return doc

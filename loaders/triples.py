@@ -1,0 +1,135 @@
+"""Document records → RDF quads in the proposal's named graph. The only place records become RDF."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+
+from loaders.records import Actor, Document, Goal, Measure, Target
+from ontology.terms import DCTERMS, ORG, PKG, RDF, RDFS, RELATIONS, XSD, Term, graph_iri
+
+Triple = tuple[str, str, Term]
+
+
+def lit(value: object, datatype: str | None = None) -> ox.Literal:
+    if datatype:
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype))
+    return ox.Literal(str(value))
+
+
+def iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def evidence(subject: str, quote: str, line: int) -> Iterator[Triple]:
+    yield subject, PKG + "quote", lit(quote)
+    yield subject, PKG + "sourceLine", lit(line, "positiveInteger")
+
+
+def proposal_triples(doc: Document) -> Iterator[Triple]:
+    s = doc.iri
+    yield s, RDF + "type", iri(PKG + "Proposal")
+    yield s, DCTERMS + "title", lit(doc.title)
+    yield s, RDFS + "label", lit(doc.title)
+    yield s, PKG + "sourceFile", lit(doc.source_file)
+    yield s, PKG + "contentHash", lit(doc.content_hash)
+    yield s, PKG + "lineCount", lit(len(doc.lines), "integer")
+    yield from evidence(s, doc.lines[doc.title_line - 1].strip(), doc.title_line)
+    if doc.region:
+        yield s, PKG + "region", iri(doc.region.iri)
+    if doc.period:
+        yield s, PKG + "periodStart", lit(doc.period[0], "gYear")
+        yield s, PKG + "periodEnd", lit(doc.period[1], "gYear")
+    for actor in doc.authors:
+        yield s, DCTERMS + "creator", iri(actor.iri)
+    for person in doc.signatories:
+        yield s, PKG + "signatory", iri(person.iri)
+
+
+def actor_triples(doc: Document, actor: Actor) -> Iterator[Triple]:
+    """Parties live in the reference graph; coalitions and persons are described per proposal."""
+    s = actor.iri
+    if actor.kind == "Coalition":
+        yield s, RDF + "type", iri(PKG + "Coalition")
+        yield s, RDF + "type", iri(PKG + "Actor")
+        yield s, RDFS + "label", lit(actor.label)
+        for member in actor.members:
+            yield s, ORG + "hasMember", iri(member)
+    elif actor.kind == "Person":
+        yield s, RDF + "type", iri(PKG + "Person")
+        yield s, RDF + "type", iri(PKG + "Actor")
+        yield s, RDFS + "label", lit(actor.label)
+        if actor.member_of:
+            yield s, ORG + "memberOf", iri(actor.member_of)
+        if actor.role:
+            yield s, PKG + "role", lit(actor.role)
+        yield from evidence(s, doc.lines[actor.line - 1].strip(), actor.line)
+
+
+def goal_triples(doc: Document, goal: Goal) -> Iterator[Triple]:
+    s = goal.iri
+    yield s, RDF + "type", iri(PKG + "Goal")
+    yield s, RDFS + "label", lit(goal.label)
+    yield s, PKG + "goalLevel", lit(goal.level)
+    yield s, PKG + "statedIn", iri(doc.iri)
+    if goal.parent:
+        yield s, PKG + "parentGoal", iri(goal.parent)
+    yield from evidence(s, goal.label, goal.line)
+
+
+def target_triples(target: Target) -> Iterator[Triple]:
+    """Minted services (not in reference data) need their own type and label."""
+    if target.kind == "Service":
+        yield target.iri, RDF + "type", iri(PKG + "Service")
+        yield target.iri, RDFS + "label", lit(target.label)
+
+
+def measure_triples(doc: Document, m: Measure) -> Iterator[Triple]:
+    s = m.iri
+    yield s, RDF + "type", iri(PKG + "Measure")
+    yield s, RDFS + "label", lit(m.text if len(m.text) <= 120 else m.text[:117] + "…")
+    yield s, PKG + "statedIn", iri(doc.iri)
+    yield s, PKG + "text", lit(m.text)
+    yield s, PKG + "measureKind", lit(m.kind)
+    yield s, PKG + "extractedFrom", lit(m.source)
+    yield from evidence(s, m.text, m.line)
+    for actor in m.actors:
+        yield s, PKG + "proposedBy", iri(actor)
+    relation = PKG + RELATIONS.get(m.relation, "affects")
+    for target in m.targets:
+        yield s, relation, iri(target.iri)
+        yield from target_triples(target)
+    for place in m.places:
+        yield s, PKG + "place", iri(place.iri)
+    if m.amount is not None:
+        yield s, PKG + "amount", lit(f"{m.amount:.6f}".rstrip("0").rstrip("."), "decimal")
+        if m.amount_period:
+            yield s, PKG + "amountPeriod", lit(m.amount_period)
+    if m.committee:
+        yield s, PKG + "committee", iri(m.committee.iri)
+    if m.goal:
+        yield s, PKG + "servesGoal", iri(m.goal)
+        yield s, PKG + "goalLinkMethod", lit(m.goal_method)
+
+
+def document_triples(doc: Document) -> Iterator[Triple]:
+    yield from proposal_triples(doc)
+    for actor in doc.actors.values():
+        yield from actor_triples(doc, actor)
+    for goal in doc.goals:
+        yield from goal_triples(doc, goal)
+    for measure in doc.measures:
+        yield from measure_triples(doc, measure)
+
+
+def to_quads(doc: Document) -> list[ox.Quad]:
+    graph = ox.NamedNode(graph_iri(doc.slug))
+    seen = set()
+    quads = []
+    for s, p, o in document_triples(doc):
+        quad = ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, graph)
+        if quad not in seen:
+            seen.add(quad)
+            quads.append(quad)
+    return quads

@@ -1,0 +1,1 @@
+"""Vocabulary, SHACL shapes and Swedish reference data (regions, hospitals, parties, services)."""
