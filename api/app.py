@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
             "name": "PolicyKG",
             "docs": "/docs",
             "sparql": "/sparql",
-            "endpoints": sorted({r.path for r in app.routes if r.path.startswith("/api")}),
+            "endpoints": sorted(p for p in app.openapi()["paths"] if p.startswith("/api")),
         }
 
     return app

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from loaders.metadata import parties_in, party_actor
+from loaders.metadata import doc_region, parties_in, party_actor
 from loaders.records import Document
 
 
 def section_authors(doc: Document, section: int) -> list[str]:
     """Parties named together in an enclosing heading ("C, SJVP och KD:s gemensamma …")."""
     while section >= 0:
-        named = parties_in(doc.sections[section].title)
+        named = parties_in(doc.sections[section].title, doc_region(doc))
         if len(named) >= 2:
             for entry in named:
                 doc.actors.setdefault(entry.iri, party_actor(entry))

@@ -26,8 +26,12 @@ class Gazetteer:
     def __init__(self, entries: Iterable[Entry]):
         self.phrases: dict[tuple[str, ...], list[Entry]] = {}
         self.compounds: list[tuple[str, Entry]] = []
+        self.exact: dict[str, list[Entry]] = {}  # short all-caps names ("LOV", "IT") match case-sensitively
         for entry in entries:
             for name in entry.names:
+                if name.isupper() and len(name) <= 5:
+                    self.exact.setdefault(name, []).append(entry)
+                    continue
                 key = stems(name)
                 if not key:
                     continue
@@ -43,7 +47,8 @@ class Gazetteer:
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            hit = self._phrase_at(keys, i) or self._compound_at(words[i][0])
+            exact = self.exact.get(words[i][0])
+            hit = (exact, 1) if exact else self._phrase_at(keys, i) or self._compound_at(words[i][0])
             if hit is None:
                 i += 1
                 continue

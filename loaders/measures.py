@@ -73,7 +73,7 @@ def row_measure(doc: Document, index: int) -> Measure | None:
 def new_measure(doc: Document, block: Block, text: str, kind: str, source: str) -> Measure:
     serial = sum(1 for m in doc.measures if m.line == block.line) + 1
     iri = entity_iri("measure", f"{doc.slug}-l{block.line}-{serial}")
-    return Measure(iri, text, block.line, kind, source, block.section)
+    return Measure(iri, text, block.line, kind, source, block.section, quote=block.raw)
 
 
 def extract_measures(doc: Document) -> Document:

@@ -34,10 +34,12 @@ def title_area(doc: Document) -> list[tuple[int, str]]:
 
 def detect_title(doc: Document) -> None:
     """The first title-area line that names a plan or budget, else the first heading."""
-    for number, text in title_area(doc):
-        if re.search(r"(budget|plan)", text, re.I) and len(text) < 160 and not text.endswith("."):
-            doc.title, doc.title_line = text.strip(" :"), number
-            return
+    candidates = [(n, t) for n, t in title_area(doc) if re.search(r"(budget|plan)", t, re.I)
+                  and len(t) < 160 and not t.endswith(".")]
+    candidates.sort(key=lambda c: not re.search(r"20\d\d", c[1]))
+    if candidates:
+        doc.title, doc.title_line = candidates[0][1].strip(" :"), candidates[0][0]
+        return
     first = doc.sections[0] if doc.sections else None
     doc.title, doc.title_line = (first.title, first.line) if first else (doc.source_file, 1)
 
@@ -75,8 +77,8 @@ def detect_period(doc: Document) -> None:
         for match in YEAR_RANGE.finditer(line):
             first, last = int(match.group(1)), int(match.group(2))
             near = line[max(0, match.start() - 60) : match.start()].lower()
-            if 1 <= last - first <= 5 and any(cue in near for cue in cues):
-                scores[(first, last)] += weight
+            if 1 <= last - first <= 5:
+                scores[(first, last)] += weight * max((w for cue, w in cues.items() if cue in near), default=0)
     if scores:
         doc.period = scores.most_common(1)[0][0]
 
@@ -88,14 +90,22 @@ def party_actor(entry: Entry, line: int = 0) -> Actor:
     return Actor(entry.iri, entry.label, "Party", entry.notation, line=line)
 
 
-def parties_in(text: str) -> list[Entry]:
-    """Parties named in text, by name or by a bare abbreviation such as "(M)" or "C, SJVP och KD"."""
+def parties_in(text: str, region: str = "") -> list[Entry]:
+    """Parties named in text, by name or by a bare abbreviation such as "(M)" or "C, SJVP och KD".
+
+    A regional party only counts in its own region, so "Sjukvårdspartiet" resolves to the local one.
+    """
     found = [m.entry for m in gazetteer(("Party",)).find(text)]
     for abbr in re.findall(r"(?<![\wÅÄÖåäö-])([A-ZÅÄÖ][A-ZÅÄÖa-z]{0,4})(?=[\s,):]|:s|$)", text):
         entry = party_by_notation().get(abbr.upper())
         if entry and (abbr.isupper() or abbr in ("Mp",)):
             found.append(entry)
-    return list(dict.fromkeys(found))
+    local = [e for e in found if not e.region or not region or e.region == region]
+    return list(dict.fromkeys(local))
+
+
+def doc_region(doc: Document) -> str:
+    return doc.region.iri.rsplit("/", 1)[-1] if doc.region else ""
 
 
 def person(name: str, party: Entry | None, role: str, line: int) -> Actor:
@@ -119,9 +129,9 @@ def signatures(doc: Document) -> list[Actor]:
             if party:
                 found.append(person(match.group("name"), party, next_role(lines, i), i + 1))
         elif "\t" in line.strip() and i + 1 < len(lines):
-            found += column_signatures(line, lines[i + 1], i + 1)
+            found += column_signatures(line, lines[i + 1], i + 1, doc_region(doc))
         elif match := GROUP_HEADER.match(line):
-            found += group_signatures(match.group("party"), lines, i)
+            found += group_signatures(match.group("party"), lines, i, doc_region(doc))
     return found
 
 
@@ -131,19 +141,19 @@ def next_role(lines: list[str], i: int) -> str:
     return following if any(w in following.lower() for w in words) and len(following) < 80 else ""
 
 
-def column_signatures(names_line: str, parties_line: str, line: int) -> list[Actor]:
+def column_signatures(names_line: str, parties_line: str, line: int, region: str) -> list[Actor]:
     names = [n.strip() for n in names_line.split("\t") if n.strip()]
     party_names = [p.strip() for p in parties_line.split("\t") if p.strip()]
     if len(names) < 2 or len(names) != len(party_names):
         return []
-    entries = [parties_in(p) for p in party_names]
+    entries = [parties_in(p, region) for p in party_names]
     if not all(len(e) == 1 and re.fullmatch(NAME, n) for e, n in zip(entries, names, strict=True)):
         return []
     return [person(n, e[0], "", line) for n, e in zip(names, entries, strict=True)]
 
 
-def group_signatures(party_text: str, lines: list[str], i: int) -> list[Actor]:
-    found = parties_in(party_text)
+def group_signatures(party_text: str, lines: list[str], i: int, region: str) -> list[Actor]:
+    found = parties_in(party_text, region)
     if len(found) != 1:
         return []
     out = []
@@ -162,7 +172,7 @@ def detect_authors(doc: Document) -> None:
     titled: list[Entry] = []
     coalitions: list[Entry] = []
     for _, text in title_area(doc):
-        titled += parties_in(text)
+        titled += parties_in(text, doc_region(doc))
         coalitions += [m.entry for m in gazetteer(("Coalition",)).find(text)]
     parties = list(dict.fromkeys([p for p in signed if p] or titled))
     if coalitions:
@@ -193,7 +203,7 @@ def fallback_authors(doc: Document) -> list[Actor]:
     counts: Counter[Entry] = Counter()
     for block in doc.blocks:
         for sentence in re.findall(r"[^.]*\b(?:yrkar|föreslår|vill|anser)\b", block.text):
-            counts.update(parties_in(sentence[-80:]))
+            counts.update(parties_in(sentence[-80:], doc_region(doc)))
     return [party_actor(counts.most_common(1)[0][0])] if counts else []
 
 

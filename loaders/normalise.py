@@ -103,11 +103,13 @@ def blocks(doc: Document) -> list[Block]:
             continue
         item = ITEM_START.match(text)
         if item and item.group("text").strip():
-            out.append(Block(item.group("text").strip(), number, "item", item.group("marker")))
+            body = item.group("text").strip()
+            out.append(Block(body, number, "item", item.group("marker"), raw=body))
         elif out and continues(out[-1], text, blank_before, typical, last_len):
             out[-1].text = dehyphenate(out[-1].text.rstrip(), text.strip())
+            out[-1].raw = f"{out[-1].raw.rstrip()} {text.strip()}"
         else:
-            out.append(Block(text.strip(), number))
+            out.append(Block(text.strip(), number, raw=text.strip()))
         last_len = len(text)
         blank_before = False
         if out[-1].kind == "row":
@@ -126,6 +128,7 @@ def mark_row(block: Block) -> None:
 
 def tidy(block: Block) -> Block:
     block.text = re.sub(r"[ \t\u00a0]+", " ", block.text).strip()
+    block.raw = re.sub(r"[ \t\u00a0]+", " ", block.raw).strip()
     return block
 
 

@@ -14,6 +14,7 @@ class Block:
     kind: str = "para"  # para | item | heading | row
     marker: str = ""  # the bullet or number that introduced an item, e.g. "•" or "3."
     section: int = -1  # index into Document.sections
+    raw: str = ""  # the source lines joined with single spaces, for verbatim quotes
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Measure:
     kind: str
     source: str  # list | table | decision | running_text
     section: int = -1
+    quote: str = ""
     relation: str = "affects"
     amount: float | None = None
     amount_period: str = ""

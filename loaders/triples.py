@@ -93,7 +93,7 @@ def measure_triples(doc: Document, m: Measure) -> Iterator[Triple]:
     yield s, PKG + "text", lit(m.text)
     yield s, PKG + "measureKind", lit(m.kind)
     yield s, PKG + "extractedFrom", lit(m.source)
-    yield from evidence(s, m.text, m.line)
+    yield from evidence(s, m.quote or m.text, m.line)
     for actor in m.actors:
         yield s, PKG + "proposedBy", iri(actor)
     relation = PKG + RELATIONS.get(m.relation, "affects")

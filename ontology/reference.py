@@ -68,19 +68,21 @@ def regions() -> list[Entry]:
 
 
 def municipalities() -> list[Entry]:
+    """Municipalities as places; the rare slug clash (Håbo/Habo) is split by municipality code."""
+    from collections import Counter
+
     from loaders.read import slug_for
 
+    table = rows("municipalities.csv")
+    clashes = Counter(slug_for(r["name"]) for r in table)
+
+    def slug(r: dict[str, str]) -> str:
+        base = slug_for(r["name"])
+        return f"{base}-{r['code']}" if clashes[base] > 1 else base
+
     return [
-        Entry(
-            entity_iri("place", slug_for(r["name"])),
-            r["name"],
-            "Municipality",
-            (r["name"],),
-            r["code"],
-            r["region_slug"],
-            r,
-        )
-        for r in rows("municipalities.csv")
+        Entry(entity_iri("place", slug(r)), r["name"], "Municipality", (r["name"],), r["code"], r["region_slug"], r)
+        for r in table
     ]
 
 

@@ -1,0 +1,198 @@
+"""The HTTP API driven over real HTTP against a server process on the bundled corpus."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+import pytest
+
+PROPOSALS = "PREFIX pkg: <https://w3id.org/policykg/ns#> SELECT ?p WHERE { ?p a pkg:Proposal } ORDER BY ?p"
+
+
+def sparql(client, query: str, accept: str = "application/sparql-results+json", method: str = "GET"):
+    if method == "GET":
+        return client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    return client.post("/sparql", content=query,
+                       headers={"Content-Type": "application/sparql-query", "Accept": accept})
+
+
+def test_select_json_lists_every_proposal(client):
+    response = sparql(client, PROPOSALS)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/sparql-results+json")
+    rows = response.json()["results"]["bindings"]
+    assert len(rows) == 5
+    assert all(r["p"]["type"] == "uri" for r in rows)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_select_in_xml_csv_tsv_agree_with_json(client, method):
+    expected = [r["p"]["value"] for r in sparql(client, PROPOSALS).json()["results"]["bindings"]]
+    xml = sparql(client, PROPOSALS, "application/sparql-results+xml", method)
+    assert xml.headers["content-type"].startswith("application/sparql-results+xml")
+    assert [u for u in expected if f"<uri>{u}</uri>" in xml.text] == expected
+    table = list(csv.reader(io.StringIO(sparql(client, PROPOSALS, "text/csv", method).text)))
+    assert table[0] == ["p"] and [row[0] for row in table[1:]] == expected
+    tsv = sparql(client, PROPOSALS, "text/tab-separated-values", method).text.strip().split("\n")
+    assert tsv[0] == "?p" and tsv[1:] == [f"<{u}>" for u in expected]
+
+
+def test_form_post_and_ask(client):
+    response = client.post("/sparql", data={"query": "ASK { ?s a <https://w3id.org/policykg/ns#Measure> }"})
+    assert response.status_code == 200 and response.json()["boolean"] is True
+
+
+def test_construct_returns_turtle_that_parses(client):
+    query = ("PREFIX pkg: <https://w3id.org/policykg/ns#> CONSTRUCT { ?m pkg:funds ?s } "
+             "WHERE { ?m pkg:funds ?s } LIMIT 20")
+    response = sparql(client, query, "text/turtle")
+    assert response.headers["content-type"].startswith("text/turtle")
+    triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
+    assert triples and all(t.predicate.value.endswith("#funds") for t in triples)
+
+
+def test_update_is_refused(client):
+    update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    for response in (
+        client.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"}),
+        client.post("/sparql", data={"update": update}),
+        sparql(client, update),
+    ):
+        assert response.status_code == 403
+        assert "read-only" in response.json()["error"]
+    assert sparql(client, "ASK { <urn:a> <urn:b> <urn:c> }").json()["boolean"] is False
+
+
+def test_malformed_query_quotes_the_parser(client):
+    response = sparql(client, "SELECT ?s WHERE { ?s ?p }")
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("malformed SPARQL query: error at 1:")
+
+
+def test_service_is_refused(client):
+    response = sparql(client, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    assert response.status_code == 403
+    assert "SERVICE" in response.json()["error"]
+    quoted = sparql(client, 'SELECT * WHERE { ?s ?p "SERVICE" } LIMIT 1')
+    assert quoted.status_code == 200
+
+
+def test_result_limit_is_enforced(client):
+    response = sparql(client, "SELECT * WHERE { ?s ?p ?o }")
+    assert response.status_code == 413
+    assert "LIMIT" in response.json()["error"]
+
+
+def test_unacceptable_media_type(client):
+    assert sparql(client, PROPOSALS, "image/png").status_code == 406
+
+
+def test_party_to_measures_to_services(client):
+    """Traverse: a party → the measures it proposes → the services they fund."""
+    parties = client.get("/api/entities", params={"type": "Party", "q": "Sjukvårdspartiet"}).json()["items"]
+    party = next(p for p in parties if p["id"] == "party/sjukvardspartiet-vasternorrland")
+    measures = client.get("/api/measures", params={"actor": party["id"], "relation": "funds", "limit": 200})
+    assert measures.status_code == 200
+    items = measures.json()["items"]
+    assert items, "SJVP should fund something"
+    for item in items:
+        assert any(a["id"] == "party/sjukvardspartiet-vasternorrland" for a in item["actors"])
+        assert any(e["relation"] == "funds" for e in item["effects"])
+        assert item["evidence"]["quote"] and item["evidence"]["line"] >= 1
+    funded = {e["target"]["label"] for i in items for e in i["effects"] if e["relation"] == "funds"}
+    assert funded
+    first = items[0]
+    target = next(e["target"] for e in first["effects"] if e["relation"] == "funds")
+    hood = client.get("/api/neighbours", params={"id": first["id"], "depth": 1}).json()
+    node_ids = {n["id"] for n in hood["nodes"]}
+    assert target["id"] in node_ids and "party/sjukvardspartiet-vasternorrland" in node_ids
+
+
+def test_neighbours_relation_filter(client):
+    item = client.get("/api/measures", params={"relation": "funds", "limit": 1}).json()["items"][0]
+    hood = client.get("/api/neighbours", params={"id": item["id"], "relation": "funds"}).json()
+    assert hood["edges"] and all(e["relation"] == "pkg:funds" for e in hood["edges"])
+
+
+def test_path_between_party_and_hospital(client):
+    response = client.get("/api/paths", params={"source": "party/sjukvardspartiet-vasternorrland", "target": "hospital/solleftea-sjukhus"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["nodes"][0]["id"] == "party/sjukvardspartiet-vasternorrland" and body["nodes"][-1]["id"] == "hospital/solleftea-sjukhus"
+    assert body["length"] == len(body["edges"]) >= 2
+
+
+def test_entity_has_labelled_edges_both_ways(client):
+    body = client.get("/api/entities/party/sjukvardspartiet-vasternorrland").json()
+    assert body["label"].startswith("Sjukvårdspartiet")
+    assert "pkg:Party" in body["types"]
+    assert any(e["property"] == "pkg:proposedBy" and e["label"] for e in body["incoming"])
+
+
+def test_unknown_ids_are_404_with_a_message(client):
+    for path in ("/api/entities/party/no-such-party", "/api/proposals/nope",
+                 "/api/neighbours?id=measure/missing"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "unknown" in response.json()["error"]
+
+
+def test_bad_parameters_are_422(client):
+    assert client.get("/api/measures", params={"relation": "explodes"}).status_code == 422
+    assert client.get("/api/entities", params={"limit": 0}).status_code == 422
+    assert client.get("/api/entities", params={"type": "Spaceship"}).status_code == 422
+    assert client.get("/api/entities", params={"cursor": "%%%"}).status_code == 400
+
+
+def test_pagination_walks_every_measure_once(client):
+    total = sparql(client, "SELECT (COUNT(?m) AS ?n) WHERE { ?m a <https://w3id.org/policykg/ns#Measure> }")
+    expected = int(total.json()["results"]["bindings"][0]["n"]["value"])
+    seen, cursor = [], None
+    while True:
+        body = client.get("/api/measures", params={"limit": 100, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [m["iri"] for m in body["items"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == expected
+
+
+def test_proposals_and_goals(client):
+    proposals = client.get("/api/proposals").json()["items"]
+    assert len(proposals) == 5
+    for p in proposals:
+        assert p["region"] and p["period"] and p["authors"], p["id"]
+    goals = client.get("/api/goals", params={"proposal": proposals[0]["id"]}).json()["items"]
+    assert goals and any(g["measures"] for g in goals)
+
+
+def test_stats_counts(client):
+    stats = client.get("/api/stats").json()
+    assert stats["classes"]["pkg:Proposal"] == 5
+    assert sum(p["measures"] for p in stats["proposals"]) == stats["classes"]["pkg:Measure"]
+
+
+def test_export_formats(client):
+    trig = client.get("/api/export", params={"format": "nquads"})
+    assert trig.status_code == 200
+    graphs = {q.graph_name.value for q in ox.parse(trig.content, format=ox.RdfFormat.N_QUADS)}
+    assert "https://w3id.org/policykg/graph/reference" in graphs and len(graphs) >= 6
+    slug = client.get("/api/proposals").json()["items"][0]["id"].split("/", 1)[1]
+    turtle = client.get("/api/export", params={"format": "turtle", "proposal": slug})
+    assert len(list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE))) > 50
+    jsonld = client.get("/api/export", params={"format": "jsonld", "proposal": slug})
+    assert json.loads(jsonld.content)
+    assert client.get("/api/export", params={"format": "turtle"}).status_code == 422
+
+
+def test_cors_header(client):
+    response = client.get("/api/stats", headers={"Origin": "https://example.org"})
+    assert response.headers.get("access-control-allow-origin") in ("*", "https://example.org")
+
+
+def test_openapi_documents_the_endpoints(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/sparql", "/api/measures", "/api/neighbours", "/api/paths", "/api/export"} <= set(paths)

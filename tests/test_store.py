@@ -1,0 +1,110 @@
+"""The on-disk store: the corpus loads, survives a restart, reloads idempotently, fails atomically, validates."""
+
+from __future__ import annotations
+
+import gc
+
+import pyoxigraph as ox
+import pytest
+from pyshacl import validate
+from rdflib import Dataset, Graph
+
+from api.settings import BUNDLED_CORPUS
+from graph import queries
+from graph.loading import ensure_reference, load_bytes, proposal_graphs
+from graph.store import EmbeddedStore
+from loaders.read import DocumentError
+from ontology.terms import ONTOLOGY_FILE, SHAPES_FILE
+
+CORPUS = sorted(BUNDLED_CORPUS.glob("*.txt"))
+
+
+@pytest.fixture()
+def fresh(tmp_path):
+    store = EmbeddedStore(tmp_path / "db")
+    ensure_reference(store)
+    yield store, tmp_path / "db"
+
+
+def test_restart_finds_the_same_data(store_dir):
+    store = EmbeddedStore(store_dir, read_only=True)
+    stats = queries.statistics(store)
+    assert stats["classes"]["pkg:Proposal"] == len(CORPUS) == 5
+    proposals = queries.list_proposals(store)
+    del store
+    gc.collect()
+    again = EmbeddedStore(store_dir, read_only=True)
+    assert queries.statistics(again) == stats
+    assert queries.list_proposals(again) == proposals
+
+
+def test_every_proposal_has_metadata_measures_goals_and_evidence(store_dir):
+    store = EmbeddedStore(store_dir, read_only=True)
+    for p in queries.list_proposals(store):
+        assert p["region"] and p["period"] and p["authors"], p["id"]
+        assert p["period"][0] <= p["period"][1]
+        assert p["measures"] > 0 and p["goals"] > 0, p["id"]
+    missing = store.select("SELECT ?m WHERE { ?m a pkg:Measure . "
+                           "FILTER NOT EXISTS { ?m pkg:quote ?q ; pkg:sourceLine ?l ; pkg:statedIn ?p } }")
+    assert missing == []
+    counts = store.select("""SELECT (COUNT(DISTINCT ?a) AS ?amounts) (COUNT(DISTINCT ?f) AS ?funded)
+        (COUNT(DISTINCT ?g) AS ?linked) WHERE {
+        { ?a pkg:amount ?x } UNION { ?f pkg:funds ?s } UNION { ?g pkg:servesGoal ?goal } }""")[0]
+    assert all(int(v.value) > 10 for v in counts.values())
+
+
+def test_quotes_are_verbatim_at_their_line(store_dir):
+    store = EmbeddedStore(store_dir, read_only=True)
+    rows = store.select("SELECT ?file ?line ?quote WHERE { ?m a pkg:Measure ; pkg:quote ?quote ; "
+                        "pkg:sourceLine ?line ; pkg:statedIn ?p . ?p pkg:sourceFile ?file }")
+    texts = {f.name: f.read_text("utf-8").split("\n") for f in CORPUS}
+    for row in rows:
+        lines = texts[row["file"].value]
+        start = int(row["line"].value) - 1
+        window = " ".join(" ".join(lines[start : start + 40]).split())
+        head = " ".join(row["quote"].value.split())[:25]
+        assert head.replace("-", "") in window.replace("-", "").replace("\u00ad", ""), (row["file"].value, start + 1)
+
+
+def test_reload_is_idempotent(fresh):
+    store, _ = fresh
+    load_bytes(store, CORPUS[0].read_bytes(), CORPUS[0].name)
+    size = store.size()
+    result = load_bytes(store, CORPUS[0].read_bytes(), CORPUS[0].name)
+    assert result.status == "unchanged" and store.size() == size
+    changed = CORPUS[0].read_bytes() + "\n• Att regionen inför fria sjukresor.\n".encode()
+    again = load_bytes(store, changed, CORPUS[0].name)
+    assert again.status == "replaced" and again.slug == result.slug
+    assert len(proposal_graphs(store)) == 1
+
+
+def test_failed_load_leaves_the_graph_as_it_was(fresh):
+    store, _ = fresh
+    load_bytes(store, CORPUS[1].read_bytes(), CORPUS[1].name)
+    before = sorted(str(q) for q in store.quads())
+    with pytest.raises(DocumentError, match="not valid UTF-8"):
+        load_bytes(store, "Budget för 2025 - Sjukvårdspartiet".encode("latin-1"), CORPUS[1].name)
+    with pytest.raises(DocumentError, match="empty"):
+        load_bytes(store, b"   \n", "empty.txt")
+    assert sorted(str(q) for q in store.quads()) == before
+
+
+def test_graph_conforms_to_shapes(store_dir):
+    store = EmbeddedStore(store_dir, read_only=True)
+    data = Graph()
+    data.parse(data=ox.serialize([q.triple for q in store.quads()], format=ox.RdfFormat.N_TRIPLES),
+               format="nt")
+    ontology = Graph().parse(ONTOLOGY_FILE)
+    shapes = Graph().parse(SHAPES_FILE)
+    conforms, _, report = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs")
+    assert conforms, report[:3000]
+
+
+def test_named_graphs_layout(store_dir):
+    store = EmbeddedStore(store_dir, read_only=True)
+    graphs = store.graphs()
+    assert {"https://w3id.org/policykg/graph/reference", "https://w3id.org/policykg/graph/inferred"} <= set(graphs) \
+        or "https://w3id.org/policykg/graph/reference" in graphs
+    assert len(proposal_graphs(store)) == 5
+    dataset = Dataset()
+    assert dataset is not None
