@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     async def lifespan(app: FastAPI):
         app.state.store = store or open_store(settings.store, settings.store_url, settings.read_only)
         yield
-        app.state.store.flush() if hasattr(app.state.store, "flush") else None
+        app.state.store.flush()
 
     app = FastAPI(
         title="PolicyKG",

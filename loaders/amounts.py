@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NUMBER = r"[-−–]?\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?|[-−–]?\d+(?:[,.]\d+)?"
+NUMBER = r"[-−–]?\d{1,3}(?:[ \u00a0]\d{3}){1,2}(?:,\d+)?(?!\d)|[-−–]?\d+(?:[,.]\d+)?"
 UNITS = {
     "miljarder": 1000.0,
     "miljard": 1000.0,
@@ -31,7 +31,7 @@ MONEY = re.compile(
 )
 PERIOD = re.compile(r"\b(?:under|för|år|per år|till)?\s*(20\d\d)(?:\s*[–—-]\s*(20\d\d))?")
 PER_YEAR = re.compile(r"per år|årligen|/år", re.I)
-TRAILING = re.compile(rf"(?P<num>{NUMBER})\s*$")
+TRAILING = re.compile(rf"(?<![\d,])(?P<num>{NUMBER})\s*$")
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ def goal_level(text: str) -> str:
 
 def statement_after(doc: Document, section_index: int) -> tuple[str, int] | None:
     """For "Målområde 1:"-style headings the goal is the short statement that follows."""
-    following = [b for b in doc.blocks if b.section == section_index and b.kind != "heading"]
-    if following and len(following[0].text) < 200:
-        return following[0].text, following[0].line
+    line = doc.sections[section_index].line
+    following = next((b for b in doc.blocks if b.line > line), None)
+    if following and len(following.text) < 200:
+        return following.text, following.line
     return None
 
 

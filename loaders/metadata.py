@@ -70,11 +70,15 @@ def detect_period(doc: Document) -> None:
     cues = lexicon()["period_cues"]
     for number, line in enumerate(doc.lines, start=1):
         weight = 5 if number <= 15 else 1
+        covered = []
         for match in BUDGET_WITH_PLAN.finditer(line):
             first, last = int(match.group(1)), int(match.group(3))
             if 0 <= int(match.group(2)) - first <= 1 and last - first <= 5:
-                scores[(first, last)] += 3 * weight
+                scores[(first, last)] += 5 * weight
+                covered.append(match.span())
         for match in YEAR_RANGE.finditer(line):
+            if any(start <= match.start() < end for start, end in covered):
+                continue
             first, last = int(match.group(1)), int(match.group(2))
             near = line[max(0, match.start() - 60) : match.start()].lower()
             if 1 <= last - first <= 5:

@@ -16,12 +16,12 @@ def item_number(block: Block) -> int | None:
 
 
 def in_numbered_run(blocks: list[Block], i: int) -> bool:
-    """A numbered block with a consecutively numbered neighbour is a list item, not a heading."""
+    """A numbered block next to a consecutively numbered one is a list item, not a heading."""
     number = item_number(blocks[i])
     if number is None:
         return False
-    before = next((item_number(b) for b in reversed(blocks[max(0, i - 3) : i]) if b.kind == "item"), None)
-    after = next((item_number(b) for b in blocks[i + 1 : i + 4] if b.kind == "item"), None)
+    before = item_number(blocks[i - 1]) if i > 0 else None
+    after = item_number(blocks[i + 1]) if i + 1 < len(blocks) else None
     return before == number - 1 or after == number + 1
 
 

@@ -1,0 +1,132 @@
+"""Pipeline steps on text written for these tests (not copied from the corpus)."""
+
+from __future__ import annotations
+
+import pytest
+
+from loaders.amounts import money, period_near, trailing_amount
+from loaders.gazetteer import gazetteer
+from loaders.pipeline import extract
+from loaders.read import DocumentError, decode
+from loaders.relations import classify
+
+DOC = """Regionplan och budget 2031 med plan för 2032–2033
+
+Gröna Framtidspartiet och Liberalerna i Region Dalarna
+
+1. Vår vision
+
+Ett friskare Dalarna.
+
+2. En nära vård
+
+Primärvården i länet behöver stärkas och sam-
+arbetet med kommunerna ska fördjupas.
+
+Vi yrkar
+• Att primärvårdsramen utökas med 40 miljoner kronor under 2031.
+• Att en utredning tillsätts om ambulanshelikopter i norra länet. • Att BB i Mora återöppnas.
+
+Hälso- och sjukvårdsnämnden (HSN)
+Minskade kostnader för hyrpersonal genom egen bemanningspool -12
+Tillskott till hälsocentralerna i glesbygd 7,5
+
+Anna Andersson (L)
+Gruppledare
+"""
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return extract(DOC.encode(), "testdoc.txt")
+
+
+def test_metadata_from_text(doc):
+    assert doc.region.label == "Dalarna"
+    assert doc.period == (2031, 2033)
+    assert [s.label for s in doc.signatories] == ["Anna Andersson"]
+    assert doc.signatories[0].role == "Gruppledare"
+    assert "party/liberalerna" in doc.authors[0].iri
+
+
+def test_bullets_on_one_line_become_separate_measures(doc):
+    texts = {m.text: m for m in doc.measures}
+    assert "Att en utredning tillsätts om ambulanshelikopter i norra länet." in texts
+    assert "Att BB i Mora återöppnas." in texts
+    assert texts["Att BB i Mora återöppnas."].line == texts[
+        "Att en utredning tillsätts om ambulanshelikopter i norra länet."].line
+
+
+def test_measure_relations_amounts_and_targets(doc):
+    def by_start(prefix: str):
+        return next(m for m in doc.measures if m.text.startswith(prefix))
+
+    frame = by_start("Att primärvårdsramen")
+    assert frame.relation == "funds" and frame.amount == 40 and frame.amount_period == "2031"
+    assert any(t.label.lower().startswith("primärvård") for t in frame.targets)
+    assert by_start("Att en utredning").relation == "investigates"
+    reopen = by_start("Att BB i Mora")
+    assert reopen.relation == "reopens"
+    assert [p.label for p in reopen.places] == ["Mora"]
+
+
+def test_table_rows_carry_signed_amounts_and_committee(doc):
+    rows = [m for m in doc.measures if m.source == "table"]
+    assert [(m.amount, m.relation) for m in rows] == [(-12.0, "cuts"), (7.5, "funds")]
+    assert all(m.committee and m.committee.label.lower().startswith("hälso- och sjukvårdsnämnd") for m in rows)
+
+
+def test_dehyphenation_and_goal_links(doc):
+    assert any("samarbetet med kommunerna" in b.text for b in doc.blocks)
+    goals = {g.iri: g.label for g in doc.goals}
+    assert all(goals[m.goal] == "En nära vård" for m in doc.measures)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("155 miljoner kronor", 155.0),
+    ("22,5 mnkr", 22.5),
+    ("(14 miljoner kr)", 14.0),
+    ("3000 kr per person", 0.003),
+    ("1,2 miljarder", 1200.0),
+    ("450 tkr", 0.45),
+])
+def test_money(text, expected):
+    assert money(text)[0].msek == pytest.approx(expected)
+
+
+def test_skattesats_is_not_money():
+    assert money("Skattesatsen fastställs till 11:35 kronor per skattekrona") == []
+
+
+def test_trailing_amounts_and_periods():
+    assert trailing_amount("Minskad administration -0,8").msek == -0.8
+    assert trailing_amount("Nya tjänster 3 770").msek == 3770
+    assert period_near("med 10 mnkr under planperioden 2026 – 2028", 0) == "2026-2028"
+
+
+@pytest.mark.parametrize(("text", "relation"), [
+    ("Förlossningen i Kramfors återöppnas", "reopens"),
+    ("Akutmottagningen nattetid stängs", "closes"),
+    ("Avgiften för uteblivet besök höjs", "changes_fee"),
+    ("Regionen utreder en ny vårdcentral", "investigates"),
+    ("Antalet chefer minskas", "cuts"),
+    ("En ny mottagning inrättas", "establishes"),
+    ("Tandvården tillförs resurser", "funds"),
+])
+def test_relations(text, relation):
+    assert classify(text) == relation
+
+
+def test_gazetteer_matches_inflections_and_compounds():
+    finder = gazetteer(("Hospital", "Concept"))
+    labels = {m.entry.label for m in finder.find("Vi vill stärka hälsocentralerna och sjukhuset i Sundsvall.")}
+    assert any(label.lower().startswith("sundsvall") for label in labels)
+    assert any("primärvård" in label.lower() or "hälsocentral" in label.lower() for label in labels)
+
+
+def test_bad_encodings_are_refused_with_a_fix():
+    with pytest.raises(DocumentError, match="iconv"):
+        decode("Vårdval".encode("latin-1"), "x.txt")
+    with pytest.raises(DocumentError, match="binary"):
+        decode(b"\x00\x01PDF", "x.pdf")
+    assert decode("\ufeffBudget\r\n".encode(), "bom.txt") == "Budget\n"
