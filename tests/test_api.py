@@ -118,10 +118,11 @@ def test_neighbours_relation_filter(client):
 
 
 def test_path_between_party_and_hospital(client):
-    response = client.get("/api/paths", params={"source": "party/sjukvardspartiet-vasternorrland", "target": "hospital/solleftea-sjukhus"})
+    party, hospital = "party/sjukvardspartiet-vasternorrland", "hospital/solleftea-sjukhus"
+    response = client.get("/api/paths", params={"source": party, "target": hospital})
     assert response.status_code == 200
     body = response.json()
-    assert body["nodes"][0]["id"] == "party/sjukvardspartiet-vasternorrland" and body["nodes"][-1]["id"] == "hospital/solleftea-sjukhus"
+    assert body["nodes"][0]["id"] == party and body["nodes"][-1]["id"] == hospital
     assert body["length"] == len(body["edges"]) >= 2
 
 
