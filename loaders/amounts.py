@@ -66,6 +66,25 @@ def trailing_amount(text: str) -> Amount | None:
     return Amount(to_float(match.group("num")), match.group("num"), match.start())
 
 
+CELL = re.compile(r"^[-−–]?\d+(?:[,.]\d+)?%?$")
+
+
+def cells(text: str) -> tuple[str, list[str]]:
+    """Split a table row into its label and trailing numeric cells: "Chefer 451 503 10,34%" → 3 cells.
+
+    A group of exactly three digits after a short group is a thousands group ("3 770" is one cell).
+    """
+    tokens = text.split()
+    found: list[str] = []
+    while tokens and CELL.match(tokens[-1]):
+        token = tokens.pop()
+        if found and re.fullmatch(r"\d{3}", found[-1]) and re.fullmatch(r"[-−–]?\d{1,3}", token):
+            found[-1] = token + found[-1]
+        else:
+            found.append(token)
+    return " ".join(tokens), list(reversed(found))
+
+
 def period_near(text: str, start: int) -> str:
     """The year or year range written after an amount ("under planperioden 2025 – 2027")."""
     match = PERIOD.search(text, start, start + 90)

@@ -40,13 +40,71 @@ AMOUNT_TOLERANCE = 0.05  # MSEK
 LISTED = 15  # rows of each problem list shown in the markdown
 
 # Function words, plus the region words nearly every measure mentions, never count as overlap.
-STOPWORDS = frozenset({
-    "och", "i", "för", "av", "till", "med", "på", "att", "den", "det", "de", "dem", "en", "ett",
-    "som", "om", "från", "vid", "samt", "inom", "är", "ska", "skall", "så", "eller", "ej", "inte",
-    "mer", "mm", "etc", "under", "över", "efter", "genom", "mellan", "hos", "utan", "sin", "sina",
-    "sitt", "dess", "deras", "vi", "man", "kan", "bör", "får", "blir", "har", "alla", "all",
-    "allt", "hela", "andra", "annan", "övriga", "även", "också", "region", "regionen", "regionens"
-})
+STOPWORDS = frozenset(
+    {
+        "och",
+        "i",
+        "för",
+        "av",
+        "till",
+        "med",
+        "på",
+        "att",
+        "den",
+        "det",
+        "de",
+        "dem",
+        "en",
+        "ett",
+        "som",
+        "om",
+        "från",
+        "vid",
+        "samt",
+        "inom",
+        "är",
+        "ska",
+        "skall",
+        "så",
+        "eller",
+        "ej",
+        "inte",
+        "mer",
+        "mm",
+        "etc",
+        "under",
+        "över",
+        "efter",
+        "genom",
+        "mellan",
+        "hos",
+        "utan",
+        "sin",
+        "sina",
+        "sitt",
+        "dess",
+        "deras",
+        "vi",
+        "man",
+        "kan",
+        "bör",
+        "får",
+        "blir",
+        "har",
+        "alla",
+        "all",
+        "allt",
+        "hela",
+        "andra",
+        "annan",
+        "övriga",
+        "även",
+        "också",
+        "region",
+        "regionen",
+        "regionens",
+    }
+)
 STEMMER = snowballstemmer.stemmer("swedish")
 RELATION_OF = {PKG + local: name for name, local in RELATIONS.items()}
 
@@ -71,9 +129,15 @@ class GoldMeasure:
         if amount is not None and m.get("amount_sign") == "-":
             amount = -amount
         return cls(
-            m["id"], m["line"], m["text"], m.get("source") or "", frozenset(m.get("actors", [])),
-            frozenset([m["relation"], *m.get("relation_alt", [])]), tuple(m.get("targets", [])),
-            amount, goal_labels.get(m.get("goal") or ""),
+            m["id"],
+            m["line"],
+            m["text"],
+            m.get("source") or "",
+            frozenset(m.get("actors", [])),
+            frozenset([m["relation"], *m.get("relation_alt", [])]),
+            tuple(m.get("targets", [])),
+            amount,
+            goal_labels.get(m.get("goal") or ""),
         )
 
 
@@ -121,22 +185,23 @@ def values(store: EmbeddedStore, sparql: str) -> list[dict[str, str]]:
 
 
 # An actor's parties: the party itself, or a coalition's members.
-PARTY_OF_ACTOR = ("{ ?a skos:notation ?abbr } UNION "
-                  "{ ?a org:hasMember ?party . ?party skos:notation ?abbr }")
+PARTY_OF_ACTOR = "{ ?a skos:notation ?abbr } UNION { ?a org:hasMember ?party . ?party skos:notation ?abbr }"
 
 
 def measure_rows(store: EmbeddedStore, proposal: str, variables: str, pattern: str) -> list[dict]:
     """Rows about the proposal's measures: pattern is matched for each measure ?m."""
-    return values(store, f"SELECT ?m {variables} WHERE {{ ?m a pkg:Measure ; "
-                         f"pkg:statedIn <{proposal}> . {pattern} }}")
+    return values(store, f"SELECT ?m {variables} WHERE {{ ?m a pkg:Measure ; pkg:statedIn <{proposal}> . {pattern} }}")
 
 
 def read_measures(store: EmbeddedStore, proposal: str) -> list[Predicted]:
     """Every measure stated in the proposal, with the properties the scorer compares."""
     found: dict[str, Predicted] = {}
-    for r in measure_rows(store, proposal, "?text ?line ?src",
-                          "OPTIONAL { ?m pkg:text ?text } OPTIONAL { ?m pkg:sourceLine ?line } "
-                          "OPTIONAL { ?m pkg:extractedFrom ?src }"):
+    for r in measure_rows(
+        store,
+        proposal,
+        "?text ?line ?src",
+        "OPTIONAL { ?m pkg:text ?text } OPTIONAL { ?m pkg:sourceLine ?line } OPTIONAL { ?m pkg:extractedFrom ?src }",
+    ):
         line = int(r.get("line", 0))
         if r["m"] not in found or line < found[r["m"]].line:
             found[r["m"]] = Predicted(r["m"], line, r.get("text", ""), r.get("src", ""))
@@ -144,8 +209,7 @@ def read_measures(store: EmbeddedStore, proposal: str) -> list[Predicted]:
         found[r["m"]].amounts.append(float(r["a"]))
     for r in measure_rows(store, proposal, "?abbr", f"?m pkg:proposedBy ?a . {PARTY_OF_ACTOR}"):
         found[r["m"]].actors.add(r["abbr"])
-    for r in measure_rows(store, proposal, "?label",
-                          "?m pkg:servesGoal ?g . OPTIONAL { ?g rdfs:label ?label }"):
+    for r in measure_rows(store, proposal, "?label", "?m pkg:servesGoal ?g . OPTIONAL { ?g rdfs:label ?label }"):
         found[r["m"]].goals.append(r.get("label", ""))
     read_targets(store, proposal, found)
     return sorted(found.values(), key=lambda m: (m.line, m.iri))
@@ -154,9 +218,13 @@ def read_measures(store: EmbeddedStore, proposal: str) -> list[Predicted]:
 def read_targets(store: EmbeddedStore, proposal: str, found: dict[str, Predicted]) -> None:
     """Relation properties and their targets' names; pkg:affects only counts when alone."""
     relations = " ".join(f"<{iri}>" for iri in RELATION_OF)
-    for r in measure_rows(store, proposal, "?rel ?t ?label ?alt",
-                          f"?m ?rel ?t . VALUES ?rel {{ {relations} }} "
-                          "OPTIONAL { ?t rdfs:label ?label } OPTIONAL { ?t skos:altLabel ?alt }"):
+    for r in measure_rows(
+        store,
+        proposal,
+        "?rel ?t ?label ?alt",
+        f"?m ?rel ?t . VALUES ?rel {{ {relations} }} "
+        "OPTIONAL { ?t rdfs:label ?label } OPTIONAL { ?t skos:altLabel ?alt }",
+    ):
         measure = found[r["m"]]
         measure.relations.add(RELATION_OF[r["rel"]])
         names = measure.targets.setdefault(r["t"], [])
@@ -172,16 +240,18 @@ def read_metadata(store: EmbeddedStore, proposal: str) -> dict[str, list]:
     region = values(store, f"SELECT ?l WHERE {{ {p} pkg:region ?r . ?r rdfs:label ?l }}")
     period = values(store, f"SELECT ?s ?e WHERE {{ {p} pkg:periodStart ?s ; pkg:periodEnd ?e }}")
     authors = values(store, f"SELECT ?abbr WHERE {{ {p} dcterms:creator ?a . {PARTY_OF_ACTOR} }}")
-    people = values(store, f"""SELECT ?name ?abbr ?role WHERE {{ {p} pkg:signatory ?s .
+    people = values(
+        store,
+        f"""SELECT ?name ?abbr ?role WHERE {{ {p} pkg:signatory ?s .
         ?s rdfs:label ?name . OPTIONAL {{ ?s org:memberOf ?party . ?party skos:notation ?abbr }}
-        OPTIONAL {{ ?s pkg:role ?role }} }}""")
+        OPTIONAL {{ ?s pkg:role ?role }} }}""",
+    )
     return {
         "region": sorted({normalise(r["l"]) for r in region}),
         "period": [int(period[0]["s"][:4]), int(period[0]["e"][:4])] if period else [],
         "authors": sorted({r["abbr"] for r in authors}),
         "signatories": sorted({(normalise(r["name"]), r.get("abbr", "")) for r in people}),
-        "signatory_roles": sorted({(normalise(r["name"]), normalise(r.get("role", "")))
-                                   for r in people}),
+        "signatory_roles": sorted({(normalise(r["name"]), normalise(r.get("role", ""))) for r in people}),
     }
 
 
@@ -247,12 +317,12 @@ CHECKS = {
 def target_found(gold_target: str, p: Predicted) -> bool:
     """Found when a predicted target's label or altLabel shares a stemmed content word."""
     wanted = stems(gold_target) or {normalise(gold_target)}
-    return any(wanted & (stems(name) or {normalise(name)})
-               for names in p.targets.values() for name in names)
+    return any(wanted & (stems(name) or {normalise(name)}) for names in p.targets.values() for name in names)
 
 
-def check_pairs(gold: list[GoldMeasure], predicted: list[Predicted],
-                pairs: list[tuple[int, int]]) -> tuple[dict[str, list[int]], list[dict]]:
+def check_pairs(
+    gold: list[GoldMeasure], predicted: list[Predicted], pairs: list[tuple[int, int]]
+) -> tuple[dict[str, list[int]], list[dict]]:
     """Counts [correct, total] per attribute on matched measures, and each failure."""
     counts = {name: [0, 0] for name in [*CHECKS, "target_recall"]}
     errors = []
@@ -282,10 +352,10 @@ def brief(item: GoldMeasure | Predicted) -> dict:
     return {"line": item.line, "source": item.source, "text": item.text[:80]}
 
 
-def scope_counts(scope: str, gold: list[GoldMeasure], predicted: list[Predicted],
-                 pairs: list[tuple[int, int]]) -> dict[str, list[int]]:
-    return {f"{scope}_precision": [len(pairs), len(predicted)],
-            f"{scope}_recall": [len(pairs), len(gold)]}
+def scope_counts(
+    scope: str, gold: list[GoldMeasure], predicted: list[Predicted], pairs: list[tuple[int, int]]
+) -> dict[str, list[int]]:
+    return {f"{scope}_precision": [len(pairs), len(predicted)], f"{scope}_recall": [len(pairs), len(gold)]}
 
 
 def metadata_checks(document: dict, predicted: dict[str, list]) -> dict[str, dict]:
@@ -295,10 +365,8 @@ def metadata_checks(document: dict, predicted: dict[str, list]) -> dict[str, dic
         "region": normalise(document.get("region") or ""),
         "period": list(document.get("period") or []),
         "authors": sorted({a["abbr"] for a in document.get("authors", [])}),
-        "signatories": sorted({(normalise(s["name"]), s.get("party_abbr") or "")
-                               for s in people}),
-        "signatory_roles": sorted({(normalise(s["name"]), normalise(s.get("role") or ""))
-                                   for s in people}),
+        "signatories": sorted({(normalise(s["name"]), s.get("party_abbr") or "") for s in people}),
+        "signatory_roles": sorted({(normalise(s["name"]), normalise(s.get("role") or "")) for s in people}),
     }
     checks = {}
     for name, want in gold.items():
@@ -332,8 +400,7 @@ def score_document(gold: dict, store: EmbeddedStore, proposal: str) -> dict:
         "counts": counts,
         "metrics": metrics(counts),
         "metadata": metadata,
-        "unmatched_gold": [brief(g) | {"id": g.id} for i, g in enumerate(core_gold)
-                           if i not in matched_gold],
+        "unmatched_gold": [brief(g) | {"id": g.id} for i, g in enumerate(core_gold) if i not in matched_gold],
         "false_positives": [brief(p) for i, p in enumerate(core_pred) if i not in matched_pred],
         "attribute_errors": errors,
     }
@@ -381,8 +448,7 @@ def evaluate(corpus_dir: Path, gold_dir: Path) -> dict:
         path = corpus_file(corpus_dir, gold_file)
         store, proposal = build_store(path)
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
-        documents.append({"gold": gold_file.name, "file": path.name}
-                         | score_document(gold, store, proposal))
+        documents.append({"gold": gold_file.name, "file": path.name} | score_document(gold, store, proposal))
     totals: dict[str, list[int]] = {}
     for doc in documents:
         for name, (num, den) in doc["counts"].items():
@@ -392,8 +458,11 @@ def evaluate(corpus_dir: Path, gold_dir: Path) -> dict:
     overall = metrics(totals)
     return {
         "targets": TARGETS,
-        "overall": {"counts": totals, "metrics": overall,
-                    "meets_target": {k: overall[k] >= v for k, v in TARGETS.items()}},
+        "overall": {
+            "counts": totals,
+            "metrics": overall,
+            "meets_target": {k: overall[k] >= v for k, v in TARGETS.items()},
+        },
         "documents": documents,
     }
 
@@ -463,22 +532,25 @@ def cell(value: float, count: list[int] | None) -> str:
 
 
 def document_section(doc: dict) -> list[str]:
-    lines = [f"### {doc['gold']} — {doc['file']}", "", "| Metadata | Gold | Predicted | OK |",
-             "|---|---|---|---|"]
+    lines = [f"### {doc['gold']} — {doc['file']}", "", "| Metadata | Gold | Predicted | OK |", "|---|---|---|---|"]
     for name, check in doc["metadata"].items():
         mark = "yes" if check["ok"] else "**no**"
         lines.append(f"| {name} | {show(check['gold'])} | {show(check['predicted'])} | {mark} |")
-    lines += problem_list(f"Unmatched gold core measures ({len(doc['unmatched_gold'])})",
-                          doc["unmatched_gold"])
-    lines += problem_list(f"False-positive core predictions ({len(doc['false_positives'])})",
-                          doc["false_positives"])
+    lines += problem_list(f"Unmatched gold core measures ({len(doc['unmatched_gold'])})", doc["unmatched_gold"])
+    lines += problem_list(f"False-positive core predictions ({len(doc['false_positives'])})", doc["false_positives"])
     errors = doc["attribute_errors"]
     per_check = Counter(e["check"] for e in errors)
-    lines += ["", f"Attribute errors on matched measures ({len(errors)}: "
-              + ", ".join(f"{k} {n}" for k, n in per_check.most_common()) + f"), first {LISTED}:",
-              ""]
-    lines += [f"- line {e['line']} {e['id']} {e['check']}: gold {show(e['gold'])} — predicted "
-              f"{show(e['predicted'])}"[:240] for e in errors[:LISTED]]
+    lines += [
+        "",
+        f"Attribute errors on matched measures ({len(errors)}: "
+        + ", ".join(f"{k} {n}" for k, n in per_check.most_common())
+        + f"), first {LISTED}:",
+        "",
+    ]
+    lines += [
+        f"- line {e['line']} {e['id']} {e['check']}: gold {show(e['gold'])} — predicted {show(e['predicted'])}"[:240]
+        for e in errors[:LISTED]
+    ]
     return [*lines, ""]
 
 
@@ -494,15 +566,22 @@ def show(value: object) -> str:
 
 def problem_list(title: str, items: list[dict]) -> list[str]:
     lines = ["", f"{title}{f', first {LISTED}' if len(items) > LISTED else ''}:", ""]
-    return lines + [f"- line {i['line']} ({i['source'] or '?'}): {i['text']}"
-                    for i in items[:LISTED]]
+    return lines + [f"- line {i['line']} ({i['source'] or '?'}): {i['text']}" for i in items[:LISTED]]
 
 
 def render_markdown(report: dict) -> str:
     """The human-readable report: one table of metrics, then what to fix per document."""
-    lines = ["# Extraction evaluation", "",
-             "Written by `policykg eval` (loaders/evaluation.py); do not edit by hand.", "",
-             *metric_table(report), "", RULES, "## Per document", ""]
+    lines = [
+        "# Extraction evaluation",
+        "",
+        "Written by `policykg eval` (loaders/evaluation.py); do not edit by hand.",
+        "",
+        *metric_table(report),
+        "",
+        RULES,
+        "## Per document",
+        "",
+    ]
     for doc in report["documents"]:
         lines += document_section(doc)
     return "\n".join(lines).rstrip() + "\n"
@@ -518,8 +597,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = evaluate(args.corpus, args.gold)
     markdown = render_markdown(report)
-    for path, text in ((args.json, json.dumps(report, ensure_ascii=False, indent=1)),
-                       (args.markdown, markdown)):
+    for path, text in ((args.json, json.dumps(report, ensure_ascii=False, indent=1)), (args.markdown, markdown)):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
     print("\n".join(metric_table(report)))

@@ -7,10 +7,13 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from loaders.amounts import money, period_near, trailing_amount
+from loaders.amounts import cells, money, period_near, to_float
 from loaders.records import Block, Document, Measure
 from loaders.relations import kind_of
 from ontology.terms import entity_iri
+
+
+ATT_OPENING = re.compile(r"Att [A-ZÅÄÖa-zåäö]")
 
 
 @cache
@@ -21,12 +24,15 @@ def lexicon() -> dict:
 def lead_in(doc: Document, index: int) -> str:
     """The text that introduces the list holding block `index` (skipping earlier items)."""
     for block in reversed(doc.blocks[:index]):
-        if block.kind not in ("item",):
+        if block.kind != "item" and not (block.kind == "para" and ATT_OPENING.match(block.text)):
             return block.text
     return ""
 
 
 def is_proposal_lead_in(text: str) -> bool:
+    """A short line or one ending in a colon that names proposals; long prose never introduces a list."""
+    if len(text) > 200 and not text.rstrip().endswith(":"):
+        return False
     lower = text.lower()
     if any(word in lower for word in lexicon()["not_lead_ins"]):
         return False
@@ -44,7 +50,7 @@ def item_measure(doc: Document, index: int) -> Measure | None:
     if not (opener or is_proposal_lead_in(intro)) or len(block.text) < 8:
         return None
     default = "yrkande" if "yrka" in intro.lower() or opener else "åtgärd"
-    kind = kind_of(block.text, intro) or default
+    kind = kind_of(block.text, intro + " " + section_titles(doc, block.section)) or default
     source = "decision" if kind == "beslutsförslag" else "list"
     measure = new_measure(doc, block, clean_item(block.text), kind, source)
     amounts = money(block.text)
@@ -54,20 +60,64 @@ def item_measure(doc: Document, index: int) -> Measure | None:
     return measure
 
 
+def section_titles(doc: Document, section: int) -> str:
+    """The titles of a block's section and its ancestors, lower case, for context rules."""
+    titles = []
+    while section >= 0:
+        titles.append(doc.sections[section].title.lower())
+        section = doc.sections[section].parent
+    return " / ".join(titles)
+
+
+def in_restating_section(doc: Document, block: Block) -> bool:
+    """Summaries, comparisons and financial statements restate numbers; they hold no new measures."""
+    titles = section_titles(doc, block.section)
+    return any(word in titles for word in lexicon()["restating_sections"])
+
+
 def row_measure(doc: Document, index: int) -> Measure | None:
-    """A table row with one trailing amount and a descriptive label is a budget line."""
+    """A table row whose first amount cell follows a descriptive label is a budget line."""
     block = doc.blocks[index]
-    amount = trailing_amount(block.text)
-    label = block.text[: amount.start].strip(" .:") if amount else ""
+    label, amounts = cells(block.text)
+    label = label.strip(" .:")
     words = re.findall(r"[A-Za-zÅÄÖåäö]{2,}", label)
-    if not amount or len(words) < 3 or trailing_amount(label):
+    if not amounts or any(c.endswith("%") for c in amounts) or len(words) < 3:
         return None
-    if label.lower().startswith(tuple(lexicon()["subtotal_words"])):
+    subtotal = len(words) <= 6 and label.lower().startswith(tuple(lexicon()["subtotal_words"]))
+    if subtotal or in_restating_section(doc, block):
         return None
     measure = new_measure(doc, block, label + ".", "budgetpost", "table")
-    measure.amount = amount.msek
+    measure.amount = to_float(amounts[0])
     measure.amount_period = str(doc.period[0]) if doc.period else ""
     return measure
+
+
+def amountless_row(doc: Document, index: int) -> Measure | None:
+    """A short line between amount rows of one table is a budget line whose amount cell is empty."""
+    block = doc.blocks[index]
+    if len(block.text) > 120 or not block.text.endswith(".") or in_restating_section(doc, block):
+        return None
+    before = doc.blocks[max(0, index - 4) : index]
+    after = doc.blocks[index + 1 : index + 5]
+    if any(b.kind == "row" for b in before) and any(b.kind == "row" for b in after):
+        between = before[next(i for i in range(len(before) - 1, -1, -1) if before[i].kind == "row") + 1 :]
+        if all(b.kind == "para" and len(b.text) <= 120 for b in between):
+            return new_measure(doc, block, block.text, "budgetpost", "table")
+    return None
+
+
+def para_measure(doc: Document, index: int) -> Measure | None:
+    """An unbulleted paragraph that opens like a proposal ("Att regionen …") is a list item too."""
+    block = doc.blocks[index]
+    if ATT_OPENING.match(block.text) and in_list_context(doc, index) and not in_restating_section(doc, block):
+        return item_measure(doc, index)
+    return amountless_row(doc, index)
+
+
+def in_list_context(doc: Document, index: int) -> bool:
+    """ "Att …" paragraphs form a list when a heading or proposal lead-in (not prose) introduces them."""
+    intro = next((b for b in reversed(doc.blocks[:index]) if not ATT_OPENING.match(b.text)), None)
+    return intro is None or intro.kind in ("heading", "item") or is_proposal_lead_in(intro.text)
 
 
 def new_measure(doc: Document, block: Block, text: str, kind: str, source: str) -> Measure:
@@ -78,7 +128,7 @@ def new_measure(doc: Document, block: Block, text: str, kind: str, source: str) 
 
 def extract_measures(doc: Document) -> Document:
     for index, block in enumerate(doc.blocks):
-        maker = {"item": item_measure, "row": row_measure}.get(block.kind)
+        maker = {"item": item_measure, "row": row_measure, "para": para_measure}.get(block.kind)
         measure = maker(doc, index) if maker else None
         if measure:
             doc.measures.append(measure)

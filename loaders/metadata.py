@@ -34,8 +34,11 @@ def title_area(doc: Document) -> list[tuple[int, str]]:
 
 def detect_title(doc: Document) -> None:
     """The first title-area line that names a plan or budget, else the first heading."""
-    candidates = [(n, t) for n, t in title_area(doc) if re.search(r"(budget|plan)", t, re.I)
-                  and len(t) < 160 and not t.endswith(".")]
+    candidates = [
+        (n, t)
+        for n, t in title_area(doc)
+        if re.search(r"(budget|plan)", t, re.I) and len(t) < 160 and not t.endswith(".")
+    ]
     candidates.sort(key=lambda c: not re.search(r"20\d\d", c[1]))
     if candidates:
         doc.title, doc.title_line = candidates[0][1].strip(" :"), candidates[0][0]

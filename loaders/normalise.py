@@ -6,7 +6,10 @@ Each block keeps the 1-based line it starts on, so every later quote can point b
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 
 from loaders.records import Block, Document
 
@@ -40,6 +43,17 @@ def segments(doc: Document) -> Iterator[tuple[int, str]]:
             yield number, "• " + item
 
 
+@cache
+def dangling_words() -> frozenset[str]:
+    path = Path(__file__).parent / "lexicon" / "normalise.toml"
+    return frozenset(tomllib.loads(path.read_text("utf-8"))["dangling_words"])
+
+
+def ends_dangling(text: str) -> bool:
+    last = text.rsplit(" ", 1)[-1].lower()
+    return last in dangling_words()
+
+
 def starts_lower(text: str) -> bool:
     first = text.lstrip()[:1]
     return first.islower() or first in "(,–"
@@ -63,7 +77,7 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
         return starts_lower(text)
     if is_caps(current) and is_caps(text):
         return True
-    if current.endswith("-") or current.endswith(","):
+    if current.endswith("-") or current.endswith(",") or ends_dangling(current):
         return True
     if starts_lower(text) and not SENTENCE_END.search(current):
         return True
@@ -71,11 +85,18 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
         return False
     if TRAILING_AMOUNT.search(current) and re.search(r"[a-zåäö]", current, re.I):
         return False
-    if starts_lower(text):
+    if starts_lower(text) or is_row_tail(text):
         return True
-    # a full-width line is most often wrapped prose, not a paragraph end or a heading
+    # a full-width line is most often wrapped prose, not a paragraph end or a heading; inside a
+    # paragraph "full width" is the paragraph's own widest line (table text columns are narrower)
+    width = block.width if block.width > last_len else typical
     wide = 0.8 if SENTENCE_END.search(current) else 0.92
-    return last_len >= wide * typical
+    return last_len >= wide * width
+
+
+def is_row_tail(text: str) -> bool:
+    """A short fragment ending in an amount ("FHS -7") finishes the table row above it."""
+    return len(text.strip()) <= 30 and bool(TRAILING_AMOUNT.search(text)) and not ITEM_START.match(text)
 
 
 def is_caps(text: str) -> bool:
@@ -108,6 +129,7 @@ def blocks(doc: Document) -> list[Block]:
         elif out and continues(out[-1], text, blank_before, typical, last_len):
             out[-1].text = dehyphenate(out[-1].text.rstrip(), text.strip())
             out[-1].raw = f"{out[-1].raw.rstrip()} {text.strip()}"
+            out[-1].width = max(out[-1].width, last_len)
         else:
             out.append(Block(text.strip(), number, raw=text.strip()))
         last_len = len(text)

@@ -15,6 +15,7 @@ class Block:
     marker: str = ""  # the bullet or number that introduced an item, e.g. "•" or "3."
     section: int = -1  # index into Document.sections
     raw: str = ""  # the source lines joined with single spaces, for verbatim quotes
+    width: int = 0  # the widest physical line joined so far (tells wrapped prose from a paragraph end)
 
 
 @dataclass

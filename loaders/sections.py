@@ -26,8 +26,10 @@ def in_numbered_run(blocks: list[Block], i: int) -> bool:
 
 
 def looks_like_title(text: str, limit: int) -> bool:
+    """Short, capitalised, no closing full stop, and not a proposal opening "Att …"."""
     return (
-        len(text) <= limit
+        not re.match(r"Att [a-zåäö]", text)
+        and len(text) <= limit
         and text[:1].isupper() | text[:1].isdigit()
         and (not SENTENCE_END.search(text) or text.endswith(":") and len(text) < 40)
     )
