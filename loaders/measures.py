@@ -12,7 +12,6 @@ from loaders.records import Block, Document, Measure
 from loaders.relations import kind_of
 from ontology.terms import entity_iri
 
-
 ATT_OPENING = re.compile(r"Att [A-ZÅÄÖa-zåäö]")
 
 

@@ -68,6 +68,15 @@ def dehyphenate(previous: str, following: str) -> str:
     return previous + " " + following.lstrip()
 
 
+def dehyphenate_text(text: str) -> str:
+    """Undo line-end hyphenation inside joined text: "sam- arbetet" → "samarbetet"."""
+    def join(match: re.Match[str]) -> str:
+        nxt = match.group(2)
+        return match.group(0) if nxt.lower() in JOIN_WORDS else match.group(1) + nxt
+
+    return re.sub(r"(\w)- ([a-zåäö]\w*)", join, text)
+
+
 def continues(block: Block, text: str, blank_before: bool, typical: int, last_len: int) -> bool:
     """Does `text` continue `block` (a wrapped line) rather than start a new block?"""
     current = block.text.rstrip()
@@ -128,7 +137,9 @@ def blocks(doc: Document) -> list[Block]:
             out.append(Block(body, number, "item", item.group("marker"), raw=body))
         elif out and continues(out[-1], text, blank_before, typical, last_len):
             out[-1].text = dehyphenate(out[-1].text.rstrip(), text.strip())
-            out[-1].raw = f"{out[-1].raw.rstrip()} {text.strip()}"
+            out[-1].raw = f"{out[-1].raw.rstrip()} "
+            out[-1].starts.append((len(out[-1].raw), number))
+            out[-1].raw += text.strip()
             out[-1].width = max(out[-1].width, last_len)
         else:
             out.append(Block(text.strip(), number, raw=text.strip()))
@@ -148,10 +159,32 @@ def mark_row(block: Block) -> None:
             block.kind = "row"
 
 
+def fold(text: str) -> str:
+    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+
+
 def tidy(block: Block) -> Block:
-    block.text = re.sub(r"[ \t\u00a0]+", " ", block.text).strip()
-    block.raw = re.sub(r"[ \t\u00a0]+", " ", block.raw).strip()
+    """Fold white space; the offsets of joined lines inside `raw` are recomputed to match."""
+    block.text = fold(block.text)
+    bounds = [0] + [offset for offset, _ in block.starts] + [len(block.raw)]
+    lines = [block.line] + [line for _, line in block.starts]
+    raw, starts = "", []
+    for (a, b), line in zip(zip(bounds, bounds[1:], strict=False), lines, strict=False):
+        raw += " " if raw else ""
+        starts.append((len(raw), line))
+        raw += fold(block.raw[a:b])
+    block.raw, block.starts = raw, starts[1:]
     return block
+
+
+def line_at(block: Block, offset: int) -> int:
+    """The source line of a character offset in `block.raw`."""
+    line = block.line
+    for start, number in block.starts:
+        if start > offset:
+            break
+        line = number
+    return line
 
 
 def normalise(doc: Document) -> Document:

@@ -11,6 +11,7 @@ from loaders.goals import extract_goals
 from loaders.measures import extract_measures
 from loaders.metadata import detect_metadata
 from loaders.normalise import normalise
+from loaders.prose import extract_prose
 from loaders.read import document_from_bytes, slug_for
 from loaders.records import Document
 from loaders.sections import outline
@@ -24,6 +25,7 @@ STEPS: list[tuple[str, Step]] = [
     ("metadata", detect_metadata),
     ("goals", extract_goals),
     ("measures", extract_measures),
+    ("prose", extract_prose),
     ("targets", find_targets),
     ("attribution", attribute),
     ("relations", relate),

@@ -16,6 +16,7 @@ class Block:
     section: int = -1  # index into Document.sections
     raw: str = ""  # the source lines joined with single spaces, for verbatim quotes
     width: int = 0  # the widest physical line joined so far (tells wrapped prose from a paragraph end)
+    starts: list[tuple[int, int]] = field(default_factory=list)  # (offset in raw, source line) per joined line
 
 
 @dataclass

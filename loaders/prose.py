@@ -1,0 +1,62 @@
+"""Paragraph sentences → running-text measures ("Vi vill bygga ut länets hälsocentraler.")."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from loaders.measures import in_restating_section, lexicon, new_measure
+from loaders.normalise import dehyphenate_text, line_at
+from loaders.records import Block, Document, Measure
+from loaders.relations import cue_pattern
+from loaders.relations import lexicon as relation_lexicon
+
+BOUNDARY = re.compile(r"(?<=[.!?])[\"”)]*\s+(?=[A-ZÅÄÖ\d])")
+ACTION_RELATIONS = ["reopens", "closes", "changes_fee", "investigates", "cuts", "establishes", "funds",
+                    "reorganizes", "transfers"]
+
+
+def sentences(block: Block) -> Iterator[tuple[str, int]]:
+    """(sentence as written, its offset in block.raw); abbreviations ("m.fl. ska") do not split."""
+    start = 0
+    for boundary in BOUNDARY.finditer(block.raw):
+        yield block.raw[start : boundary.start()].strip(), start
+        start = boundary.end()
+    if block.raw[start:].strip():
+        yield block.raw[start:].strip(), start
+
+
+def word_cue(words: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\wåäö])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\wåäö])", re.I)
+
+
+def is_proposal(sentence: str) -> bool:
+    rules = lexicon()["prose"]
+    if len(sentence) > rules["max_sentence"] or word_cue(rules["not_proposing"]).search(sentence):
+        return False
+    if word_cue(rules["proposing"]).search(sentence):
+        return True
+    actions = [r for r in ACTION_RELATIONS if r in relation_lexicon()["cues"]]
+    return bool(word_cue(rules["modals"]).search(sentence)) and any(cue_pattern(r).search(sentence) for r in actions)
+
+
+def prose_measures(doc: Document, block: Block) -> list[Measure]:
+    taken = {m.line for m in doc.measures}
+    out = []
+    for sentence, offset in sentences(block):
+        line = line_at(block, offset)
+        if is_proposal(sentence) and line not in taken:
+            measure = new_measure(doc, block, dehyphenate_text(sentence), "åtgärd", "running_text")
+            measure.line, measure.quote = line, sentence
+            measure.iri = measure.iri.rsplit("-l", 1)[0] + f"-l{line}-s{offset}"
+            out.append(measure)
+    return out
+
+
+def extract_prose(doc: Document) -> Document:
+    """Only paragraphs outside restating sections; list items and table rows are handled before."""
+    for block in doc.blocks:
+        if block.kind == "para" and not in_restating_section(doc, block):
+            doc.measures.extend(prose_measures(doc, block))
+    doc.measures.sort(key=lambda m: m.line)
+    return doc
