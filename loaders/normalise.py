@@ -70,6 +70,7 @@ def dehyphenate(previous: str, following: str) -> str:
 
 def dehyphenate_text(text: str) -> str:
     """Undo line-end hyphenation inside joined text: "sam- arbetet" → "samarbetet"."""
+
     def join(match: re.Match[str]) -> str:
         nxt = match.group(2)
         return match.group(0) if nxt.lower() in JOIN_WORDS else match.group(1) + nxt

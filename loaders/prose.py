@@ -12,8 +12,17 @@ from loaders.relations import cue_pattern
 from loaders.relations import lexicon as relation_lexicon
 
 BOUNDARY = re.compile(r"(?<=[.!?])[\"”)]*\s+(?=[A-ZÅÄÖ\d])")
-ACTION_RELATIONS = ["reopens", "closes", "changes_fee", "investigates", "cuts", "establishes", "funds",
-                    "reorganizes", "transfers"]
+ACTION_RELATIONS = [
+    "reopens",
+    "closes",
+    "changes_fee",
+    "investigates",
+    "cuts",
+    "establishes",
+    "funds",
+    "reorganizes",
+    "transfers",
+]
 
 
 def sentences(block: Block) -> Iterator[tuple[str, int]]:

@@ -15,22 +15,37 @@ def lexicon() -> dict:
 
 @cache
 def cue_pattern(relation: str) -> re.Pattern[str]:
+    """Cues match at a word start; a cue written "~satsning" may also end a compound ("lönesatsning")."""
     cues = sorted(lexicon()["cues"][relation], key=len, reverse=True)
-    return re.compile(r"(?<![\wåäö])(?:" + "|".join(re.escape(c) for c in cues) + ")", re.I)
+    parts = [r"\w*" + re.escape(c[1:]) if c.startswith("~") else re.escape(c) for c in cues]
+    return re.compile(r"(?<![\wåäö])(?:" + "|".join(parts) + ")", re.I)
+
+
+def purpose_start(text: str) -> int:
+    """Where the first sentence's purpose clause begins ("… för att öka …" says why, not what)."""
+    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    match = re.search(lexicon()["purpose_markers"], first)
+    return match.start() if match else len(first)
+
+
+def cue_hits(text: str, before: int | None = None) -> list[str]:
+    """Relations whose cues start before `before`, earliest first (lexicon order breaks ties)."""
+    order = lexicon()["order"]
+    limit = len(text) if before is None else before
+    found = [(m.start(), order.index(r), r) for r in order if (m := cue_pattern(r).search(text)) and m.start() < limit]
+    return [r for _, _, r in sorted(found)]
 
 
 def classify(text: str, amount: float | None = None) -> str:
-    """The first relation in lexicon order whose cue occurs; a signed amount breaks ties."""
-    hits = [r for r in lexicon()["order"] if cue_pattern(r).search(text)]
-    if amount is not None and amount < 0 and "funds" in hits[:1]:
-        return "cuts"
-    if amount is not None and amount > 0 and hits[:1] == ["cuts"] and "funds" in hits:
-        return "funds"
-    if hits:
-        return hits[0]
+    """The relation of the main clause's earliest cue; for budget rows the amount's sign decides
+    between funds and cuts unless a fee or reorganisation cue says otherwise."""
+    hits = cue_hits(text, purpose_start(text)) or cue_hits(text)
+    weak = lexicon()["weak"]
+    hits = [r for r in hits if r not in weak] + [r for r in hits if r in weak]
     if amount is not None:
-        return "funds" if amount > 0 else "cuts"
-    return "other"
+        specific = [r for r in hits[:1] if r in lexicon()["row_overrides"]]
+        return specific[0] if specific else ("funds" if amount > 0 else "cuts")
+    return hits[0] if hits else "other"
 
 
 def kind_of(text: str, lead_in: str) -> str | None:
