@@ -58,6 +58,30 @@ def money(text: str) -> list[Amount]:
     return found
 
 
+def main_amount(text: str) -> Amount | None:
+    """The amount a measure is about: a parenthesised or "totalt" figure beats a per-person one."""
+    found = money(text)
+    if not found:
+        return None
+    for amount in found:
+        before = text[max(0, amount.start - 12) : amount.start].lower()
+        if "(" in before[-2:] or "total" in before:
+            return amount
+    plain = [a for a in found if "per " not in text[a.start : a.start + len(a.text) + 20].lower()]
+    return (plain or found)[0]
+
+
+def sign_hint(text: str, amount: Amount) -> int:
+    """-1 or +1 when the words just before the amount say saving or spending, else 0."""
+    from loaders.relations import lexicon
+
+    before = text[max(0, amount.start - 45) : amount.start].lower()
+    signs = lexicon()["amount_signs"]
+    if any(cue in before for cue in signs["negative"]):
+        return -1
+    return 1 if any(cue in before for cue in signs["positive"]) else 0
+
+
 def trailing_amount(text: str) -> Amount | None:
     """The bare number that ends a budget-table row ("Generell minskning … -10"), in MSEK."""
     match = TRAILING.search(text)

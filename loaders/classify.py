@@ -12,8 +12,9 @@ NEGATIVE = {"cuts", "closes"}
 def relate(doc: Document) -> Document:
     for measure in doc.measures:
         measure.relation = classify(measure.text, measure.amount if measure.source == "table" else None)
-        if measure.amount is not None and measure.source != "table" and measure.relation in NEGATIVE:
-            measure.amount = -abs(measure.amount)
+        if measure.amount is not None and measure.source != "table":
+            negative = measure.amount_sign < 0 or (measure.amount_sign == 0 and measure.relation in NEGATIVE)
+            measure.amount = -abs(measure.amount) if negative else abs(measure.amount)
     return doc
 
 

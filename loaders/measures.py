@@ -7,7 +7,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from loaders.amounts import cells, money, period_near, to_float
+from loaders.amounts import cells, main_amount, period_near, sign_hint, to_float
 from loaders.records import Block, Document, Measure
 from loaders.relations import kind_of
 from ontology.terms import entity_iri
@@ -52,10 +52,16 @@ def item_measure(doc: Document, index: int) -> Measure | None:
     kind = kind_of(block.text, intro + " " + section_titles(doc, block.section)) or default
     source = "decision" if kind == "beslutsförslag" else "list"
     measure = new_measure(doc, block, clean_item(block.text), kind, source)
-    amounts = money(block.text)
-    if amounts:
-        measure.amount = amounts[0].msek
-        measure.amount_period = period_near(block.text, amounts[0].start + len(amounts[0].text))
+    return attach_amount(measure, block.text)
+
+
+def attach_amount(measure: Measure, text: str) -> Measure:
+    """The measure's money, signed by its own words when they say saving or spending."""
+    amount = main_amount(text)
+    if amount:
+        measure.amount = amount.msek
+        measure.amount_sign = sign_hint(text, amount)
+        measure.amount_period = period_near(text, amount.start + len(amount.text))
     return measure
 
 

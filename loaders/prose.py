@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from loaders.measures import in_restating_section, lexicon, new_measure
+from loaders.measures import attach_amount, in_restating_section, lexicon, new_measure
 from loaders.normalise import dehyphenate_text, line_at
 from loaders.records import Block, Document, Measure
 from loaders.relations import cue_pattern
@@ -57,6 +57,7 @@ def prose_measures(doc: Document, block: Block) -> list[Measure]:
         if is_proposal(sentence) and line not in taken:
             measure = new_measure(doc, block, dehyphenate_text(sentence), "åtgärd", "running_text")
             measure.line, measure.quote = line, sentence
+            attach_amount(measure, measure.text)
             measure.iri = measure.iri.rsplit("-l", 1)[0] + f"-l{line}-s{offset}"
             out.append(measure)
     return out

@@ -73,6 +73,7 @@ class Measure:
     relation: str = "affects"
     amount: float | None = None
     amount_period: str = ""
+    amount_sign: int = 0  # -1/+1 when the text itself says saving/spending; 0: follow the relation
     committee: Target | None = None
     targets: list[Target] = field(default_factory=list)
     places: list[Target] = field(default_factory=list)

@@ -32,8 +32,12 @@ def cue_hits(text: str, before: int | None = None) -> list[str]:
     """Relations whose cues start before `before`, earliest first (lexicon order breaks ties)."""
     order = lexicon()["order"]
     limit = len(text) if before is None else before
-    found = [(m.start(), order.index(r), r) for r in order if (m := cue_pattern(r).search(text)) and m.start() < limit]
-    return [r for _, _, r in sorted(found)]
+    found = [
+        (m.start(), -m.end(), order.index(r), r)
+        for r in order
+        if (m := cue_pattern(r).search(text)) and m.start() < limit
+    ]
+    return [r for *_, r in sorted(found)]
 
 
 def classify(text: str, amount: float | None = None) -> str:
