@@ -7,11 +7,14 @@ from loaders.records import Document
 from loaders.relations import classify
 
 NEGATIVE = {"cuts", "closes"}
+MONEY_MAKES_FUNDING = {"establishes", "advocates", "other"}  # a proposal with a sum attached funds it
 
 
 def relate(doc: Document) -> Document:
     for measure in doc.measures:
         measure.relation = classify(measure.text, measure.amount if measure.source == "table" else None)
+        if measure.amount and measure.source != "table" and measure.relation in MONEY_MAKES_FUNDING:
+            measure.relation = "funds" if measure.amount_sign >= 0 else "cuts"
         if measure.amount is not None and measure.source != "table":
             negative = measure.amount_sign < 0 or (measure.amount_sign == 0 and measure.relation in NEGATIVE)
             measure.amount = -abs(measure.amount) if negative else abs(measure.amount)

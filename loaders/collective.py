@@ -132,7 +132,10 @@ def collective_references(text: str, region: str) -> list[CollectiveRef]:
             else:
                 resolved = resolve_count(region, count, emergency)
             found.append(CollectiveRef(match.start(), match.end(), match.group(0), count, emergency, resolved, places))
-    return merge(found)
+    merged = merge(found)
+    for ref in merged:
+        ref.text = text[ref.start : ref.end]
+    return merged
 
 
 def merge(refs: list[CollectiveRef]) -> list[CollectiveRef]:

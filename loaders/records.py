@@ -83,6 +83,22 @@ class Measure:
 
 
 @dataclass
+class Stance:
+    """A position for or against something: stated by the authors, reported about others, or derived from a measure."""
+
+    iri: str
+    about: Target
+    polarity: str  # supports | opposes | mixed
+    kind: str  # stated | reported | derived
+    quote: str
+    line: int
+    holders: list[str] = field(default_factory=list)  # actor IRIs
+    reported_by: list[str] = field(default_factory=list)  # actor IRIs, for reported stances
+    derived_from: str = ""  # measure IRI, for derived stances
+    via: str = "mention"  # mention | collective | place | measure: how the target was found
+
+
+@dataclass
 class Document:
     """Everything the pipeline knows about one source file; filled in step by step."""
 
@@ -102,6 +118,7 @@ class Document:
     goals: list[Goal] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     frames: list[dict] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
 
     @property
     def iri(self) -> str:

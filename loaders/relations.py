@@ -21,6 +21,11 @@ def cue_pattern(relation: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\wåäö])(?:" + "|".join(parts) + ")", re.I)
 
 
+EXCLUDED = re.compile(
+    r"(?<![\wåäö])(?:" + "|".join(re.escape(w) for w in lexicon()["not_cues"]) + r")(?![\wåäö])", re.I
+)
+
+
 def purpose_start(text: str) -> int:
     """Where the first sentence's purpose clause begins ("… för att öka …" says why, not what)."""
     first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
@@ -43,9 +48,12 @@ def cue_hits(text: str, before: int | None = None) -> list[str]:
 def classify(text: str, amount: float | None = None) -> str:
     """The relation of the main clause's earliest cue; for budget rows the amount's sign decides
     between funds and cuts unless a fee or reorganisation cue says otherwise."""
-    hits = cue_hits(text, purpose_start(text)) or cue_hits(text)
-    weak = lexicon()["weak"]
-    hits = [r for r in hits if r not in weak] + [r for r in hits if r in weak]
+    rules = lexicon()
+    text = EXCLUDED.sub(" ", text)
+    main = cue_hits(text, purpose_start(text))
+    topical = [r for r in rules["topical"] if r in main]
+    strong = [r for r in main if r not in rules["weak"]] or [r for r in cue_hits(text) if r not in rules["weak"]]
+    hits = topical + strong + [r for r in main if r in rules["weak"]]
     if amount is not None:
         specific = [r for r in hits[:1] if r in lexicon()["row_overrides"]]
         return specific[0] if specific else ("funds" if amount > 0 else "cuts")
