@@ -55,6 +55,14 @@ def goals(request: Request, proposal: str | None = None) -> dict:
     return {"items": queries.goals_with_measures(store(request), iri)}
 
 
+@router.get("/frames", summary="Budget frames per committee and year, per proposal")
+def frames(
+    request: Request, committee: str | None = None, year: Annotated[int | None, Query(ge=1990, le=2100)] = None
+) -> dict:
+    iri = resolve(request, committee and f"committee/{committee.removeprefix('committee/')}", "committee")
+    return {"items": queries.budget_frames(store(request), iri, year)}
+
+
 @router.get("/stats", summary="Counts per class and per proposal")
 def stats(request: Request) -> dict:
     return queries.statistics(store(request))

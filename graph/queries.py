@@ -244,3 +244,22 @@ def statistics(store) -> dict:
             for r in per
         ],
     }
+
+
+def budget_frames(store, committee: str | None, year: int | None) -> list[dict]:
+    """Frame observations (committee × year) per proposal, so proposals' frames can be compared."""
+    where = (f"FILTER(?c = <{committee}>)" if committee else "") + (f'FILTER(STR(?y) = "{year}")' if year else "")
+    rows = store.select(f"""SELECT ?f ?p ?title ?c ?clabel ?y ?amount ?quote ?line WHERE {{
+        ?f a pkg:BudgetFrame ; pkg:statedIn ?p ; pkg:committee ?c ; pkg:year ?y ; pkg:amount ?amount ;
+           pkg:quote ?quote ; pkg:sourceLine ?line .
+        ?p dcterms:title ?title . ?c rdfs:label ?clabel . {where} }} ORDER BY ?c ?y ?p""")
+    return [
+        {
+            "proposal": ref(r["p"].value, r["title"].value),
+            "committee": ref(r["c"].value, r["clabel"].value),
+            "year": int(r["y"].value),
+            "amount_msek": value(r["amount"]),
+            "evidence": {"quote": r["quote"].value, "line": value(r["line"])},
+        }
+        for r in rows
+    ]

@@ -102,7 +102,7 @@ def cells(text: str) -> tuple[str, list[str]]:
     found: list[str] = []
     while tokens and CELL.match(tokens[-1]):
         token = tokens.pop()
-        if found and re.fullmatch(r"\d{3}", found[-1]) and re.fullmatch(r"[-−–]?\d{1,3}", token):
+        if found and re.fullmatch(r"\d{3}(?:,\d+)?", found[-1]) and re.fullmatch(r"[-−–]?\d{1,3}", token):
             found[-1] = token + found[-1]
         else:
             found.append(token)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from loaders.attribution import attribute
 from loaders.classify import link_goals, relate
+from loaders.frames import extract_frames
 from loaders.goals import extract_goals
 from loaders.measures import extract_measures
 from loaders.metadata import detect_metadata
@@ -26,6 +27,7 @@ STEPS: list[tuple[str, Step]] = [
     ("goals", extract_goals),
     ("measures", extract_measures),
     ("prose", extract_prose),
+    ("frames", extract_frames),
     ("targets", find_targets),
     ("attribution", attribute),
     ("relations", relate),

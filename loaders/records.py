@@ -117,7 +117,7 @@ class Document:
     actors: dict[str, Actor] = field(default_factory=dict)  # every actor the document mentions
     goals: list[Goal] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
-    frames: list[dict] = field(default_factory=list)
+    frames: list = field(default_factory=list)  # loaders.frames.Frame observations
     stances: list[Stance] = field(default_factory=list)
 
     @property

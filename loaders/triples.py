@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from loaders.records import Actor, Document, Goal, Measure, Target
-from ontology.terms import DCTERMS, ORG, PKG, RDF, RDFS, RELATIONS, XSD, Term, graph_iri
+from ontology.terms import DCTERMS, ORG, PKG, QB, RDF, RDFS, RELATIONS, XSD, Term, graph_iri
 
 Triple = tuple[str, str, Term]
 
@@ -113,6 +113,20 @@ def measure_triples(doc: Document, m: Measure) -> Iterator[Triple]:
         yield s, PKG + "goalLinkMethod", lit(m.goal_method)
 
 
+def frame_triples(doc: Document, frame) -> Iterator[Triple]:
+    """A qb:Observation of a committee's frame for one year, as the proposal states it."""
+    committee = frame.committee.iri.rsplit("/", 1)[-1]
+    s = f"{doc.iri.replace('/proposal/', '/frame/')}-{committee}-{frame.year}-l{frame.line}"
+    yield s, RDF + "type", iri(PKG + "BudgetFrame")
+    yield s, RDF + "type", iri(QB + "Observation")
+    yield s, QB + "dataSet", iri(doc.iri.replace("/proposal/", "/frames/"))
+    yield s, PKG + "statedIn", iri(doc.iri)
+    yield s, PKG + "committee", iri(frame.committee.iri)
+    yield s, PKG + "year", lit(frame.year, "gYear")
+    yield s, PKG + "amount", lit(f"{frame.amount:.6f}".rstrip("0").rstrip("."), "decimal")
+    yield from evidence(s, frame.quote, frame.line)
+
+
 def document_triples(doc: Document) -> Iterator[Triple]:
     yield from proposal_triples(doc)
     for actor in doc.actors.values():
@@ -121,6 +135,8 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         yield from goal_triples(doc, goal)
     for measure in doc.measures:
         yield from measure_triples(doc, measure)
+    for frame in doc.frames:
+        yield from frame_triples(doc, frame)
 
 
 def to_quads(doc: Document) -> list[ox.Quad]:

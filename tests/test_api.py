@@ -15,8 +15,7 @@ PROPOSALS = "PREFIX pkg: <https://w3id.org/policykg/ns#> SELECT ?p WHERE { ?p a 
 def sparql(client, query: str, accept: str = "application/sparql-results+json", method: str = "GET"):
     if method == "GET":
         return client.get("/sparql", params={"query": query}, headers={"Accept": accept})
-    return client.post("/sparql", content=query,
-                       headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    return client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query", "Accept": accept})
 
 
 def test_select_json_lists_every_proposal(client):
@@ -46,8 +45,9 @@ def test_form_post_and_ask(client):
 
 
 def test_construct_returns_turtle_that_parses(client):
-    query = ("PREFIX pkg: <https://w3id.org/policykg/ns#> CONSTRUCT { ?m pkg:funds ?s } "
-             "WHERE { ?m pkg:funds ?s } LIMIT 20")
+    query = (
+        "PREFIX pkg: <https://w3id.org/policykg/ns#> CONSTRUCT { ?m pkg:funds ?s } WHERE { ?m pkg:funds ?s } LIMIT 20"
+    )
     response = sparql(client, query, "text/turtle")
     assert response.headers["content-type"].startswith("text/turtle")
     triples = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
@@ -134,8 +134,7 @@ def test_entity_has_labelled_edges_both_ways(client):
 
 
 def test_unknown_ids_are_404_with_a_message(client):
-    for path in ("/api/entities/party/no-such-party", "/api/proposals/nope",
-                 "/api/neighbours?id=measure/missing"):
+    for path in ("/api/entities/party/no-such-party", "/api/proposals/nope", "/api/neighbours?id=measure/missing"):
         response = client.get(path)
         assert response.status_code == 404
         assert "unknown" in response.json()["error"]
@@ -197,3 +196,13 @@ def test_cors_header(client):
 def test_openapi_documents_the_endpoints(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/sparql", "/api/measures", "/api/neighbours", "/api/paths", "/api/export"} <= set(paths)
+
+
+def test_budget_frames_compare_committees_across_proposals(client):
+    rows = client.get("/api/frames", params={"committee": "regionstyrelsen"}).json()["items"]
+    assert rows and all(r["committee"]["id"] == "committee/regionstyrelsen" for r in rows)
+    assert len({r["proposal"]["id"] for r in rows}) >= 2
+    assert all(r["amount_msek"] > 100 and r["evidence"]["line"] >= 1 for r in rows)
+    one_year = client.get("/api/frames", params={"committee": "regionstyrelsen", "year": rows[0]["year"]}).json()
+    assert {r["year"] for r in one_year["items"]} == {rows[0]["year"]}
+    assert client.get("/api/frames", params={"committee": "nope"}).status_code == 404

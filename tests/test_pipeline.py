@@ -53,8 +53,10 @@ def test_bullets_on_one_line_become_separate_measures(doc):
     texts = {m.text: m for m in doc.measures}
     assert "Att en utredning tillsätts om ambulanshelikopter i norra länet." in texts
     assert "Att BB i Mora återöppnas." in texts
-    assert texts["Att BB i Mora återöppnas."].line == texts[
-        "Att en utredning tillsätts om ambulanshelikopter i norra länet."].line
+    assert (
+        texts["Att BB i Mora återöppnas."].line
+        == texts["Att en utredning tillsätts om ambulanshelikopter i norra länet."].line
+    )
 
 
 def test_measure_relations_amounts_and_targets(doc):
@@ -82,14 +84,17 @@ def test_dehyphenation_and_goal_links(doc):
     assert all(goals[m.goal] == "En nära vård" for m in doc.measures)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("155 miljoner kronor", 155.0),
-    ("22,5 mnkr", 22.5),
-    ("(14 miljoner kr)", 14.0),
-    ("3000 kr per person", 0.003),
-    ("1,2 miljarder", 1200.0),
-    ("450 tkr", 0.45),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("155 miljoner kronor", 155.0),
+        ("22,5 mnkr", 22.5),
+        ("(14 miljoner kr)", 14.0),
+        ("3000 kr per person", 0.003),
+        ("1,2 miljarder", 1200.0),
+        ("450 tkr", 0.45),
+    ],
+)
 def test_money(text, expected):
     assert money(text)[0].msek == pytest.approx(expected)
 
@@ -104,15 +109,18 @@ def test_trailing_amounts_and_periods():
     assert period_near("med 10 mnkr under planperioden 2026 – 2028", 0) == "2026-2028"
 
 
-@pytest.mark.parametrize(("text", "relation"), [
-    ("Förlossningen i Kramfors återöppnas", "reopens"),
-    ("Akutmottagningen nattetid stängs", "closes"),
-    ("Avgiften för uteblivet besök höjs", "changes_fee"),
-    ("Regionen utreder en ny vårdcentral", "investigates"),
-    ("Antalet chefer minskas", "cuts"),
-    ("En ny mottagning inrättas", "establishes"),
-    ("Tandvården tillförs resurser", "funds"),
-])
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("Förlossningen i Kramfors återöppnas", "reopens"),
+        ("Akutmottagningen nattetid stängs", "closes"),
+        ("Avgiften för uteblivet besök höjs", "changes_fee"),
+        ("Regionen utreder en ny vårdcentral", "investigates"),
+        ("Antalet chefer minskas", "cuts"),
+        ("En ny mottagning inrättas", "establishes"),
+        ("Tandvården tillförs resurser", "funds"),
+    ],
+)
 def test_relations(text, relation):
     assert classify(text) == relation
 
@@ -130,3 +138,30 @@ def test_bad_encodings_are_refused_with_a_fix():
     with pytest.raises(DocumentError, match="binary"):
         decode(b"\x00\x01PDF", "x.pdf")
     assert decode("\ufeffBudget\r\n".encode(), "bom.txt") == "Budget\n"
+
+
+TABLES = """Förslag till budget 2031 med plan 2032–2033 för Region Dalarna
+
+Ekonomiska ramar per nämnd
+Budget 2031 Plan 2032 Plan 2033
+Regionsty relse 1 204,5 1 250 1 300
+Patientnämnd 5,5 5,7 6,0
+
+Nämnd\tRam 2030\tFörändring\tRam 2031
+Hälso- och sjukvårdsnämnd\t4 100\t\t4 250,5
+"""
+
+
+def test_frame_tables_become_observations_per_committee_and_year():
+    doc = extract(TABLES.encode(), "frames.txt")
+    got = {(f.committee.notation, f.year): f.amount for f in doc.frames}
+    assert got == {
+        ("RS", 2031): 1204.5,
+        ("RS", 2032): 1250,
+        ("RS", 2033): 1300,
+        ("PN", 2031): 5.5,
+        ("PN", 2032): 5.7,
+        ("PN", 2033): 6.0,
+        ("HSN", 2030): 4100,
+        ("HSN", 2031): 4250.5,
+    }
