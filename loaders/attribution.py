@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from loaders.metadata import doc_region, parties_in, party_actor
 from loaders.records import Document
 
@@ -23,7 +25,20 @@ def author_iris(doc: Document) -> list[str]:
     return [a.iri for a in doc.authors]
 
 
+WE_LIST = re.compile(r"\b[Vv]i \(([^)]{1,40})\)")
+
+
+def named_we(doc: Document, text: str) -> list[str]:
+    """ "Vi (C, SJVP, KD) vill …" names its authors inline."""
+    match = WE_LIST.search(text)
+    named = parties_in(match.group(1), doc_region(doc)) if match else []
+    for entry in named:
+        doc.actors.setdefault(entry.iri, party_actor(entry))
+    return [e.iri for e in named]
+
+
 def attribute(doc: Document) -> Document:
     for measure in doc.measures:
-        measure.actors = section_authors(doc, measure.section) or author_iris(doc)
+        inline = named_we(doc, measure.quote or measure.text)
+        measure.actors = inline or section_authors(doc, measure.section) or author_iris(doc)
     return doc

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from loaders.goals import goal_for_section
+from loaders.morphology import stems
 from loaders.records import Document
 from loaders.relations import classify
 
 NEGATIVE = {"cuts", "closes"}
+SIMILARITY_THRESHOLD = 0.34  # at least a third of a goal's content words recur in the measure
 MONEY_MAKES_FUNDING = {"establishes", "advocates", "other"}  # a proposal with a sum attached funds it
 
 
@@ -22,7 +24,20 @@ def relate(doc: Document) -> Document:
 
 
 def link_goals(doc: Document) -> Document:
+    """The goal of the enclosing section; failing that, the stated goal whose words it shares most."""
+    stated = [(g, set(stems(g.label))) for g in doc.goals if g.level != "section"]
     for measure in doc.measures:
         measure.goal = goal_for_section(doc, measure.section)
         measure.goal_method = "section" if measure.goal else ""
+        if not measure.goal and stated:
+            words = set(stems(measure.text))
+            score, goal = max(((overlap(words, g_words), g) for g, g_words in stated), key=lambda p: p[0])
+            if score >= SIMILARITY_THRESHOLD:
+                measure.goal, measure.goal_method = goal.iri, "similarity"
     return doc
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    """Shared content stems over the goal's stems (short words carry no meaning here)."""
+    a, b = {w for w in a if len(w) > 3}, {w for w in b if len(w) > 3}
+    return len(a & b) / len(b) if b else 0.0

@@ -28,7 +28,9 @@ def lexicon() -> dict:
 
 
 def title_area(doc: Document) -> list[tuple[int, str]]:
-    lines = [(n, t.strip()) for n, t in enumerate(doc.lines, start=1) if t.strip()]
+    """The first lines, up to the first numbered chapter after line 1 (the body starts there)."""
+    body = next((sec.line for sec in doc.sections if sec.number and sec.line > 1), len(doc.lines) + 1)
+    lines = [(n, t.strip()) for n, t in enumerate(doc.lines, start=1) if t.strip() and n < body]
     return lines[: lexicon()["title_area_lines"]]
 
 
@@ -178,8 +180,8 @@ def detect_authors(doc: Document) -> None:
     signed = [party_by_notation_iri(a.member_of) for a in doc.signatories]
     titled: list[Entry] = []
     coalitions: list[Entry] = []
-    for _, text in title_area(doc):
-        titled += parties_in(text, doc_region(doc))
+    for _, text in title_area(doc) + signature_heading(doc):
+        titled += parties_in(text, doc_region(doc)) if not doc.signatories else []
         coalitions += [m.entry for m in gazetteer(("Coalition",)).find(text)]
     parties = list(dict.fromkeys([p for p in signed if p] or titled))
     if coalitions:
@@ -188,6 +190,14 @@ def detect_authors(doc: Document) -> None:
         doc.authors = [party_actor(p) for p in parties] or fallback_authors(doc)
     for actor in doc.authors + doc.signatories:
         doc.actors[actor.iri] = actor
+
+
+def signature_heading(doc: Document) -> list[tuple[int, str]]:
+    """The two lines above the first signature often name the signing group ("Allians för …")."""
+    if not doc.signatories:
+        return []
+    first = min(a.line for a in doc.signatories)
+    return [(n, doc.lines[n - 1].strip()) for n in range(max(1, first - 2), first)]
 
 
 def party_by_notation_iri(iri: str) -> Entry | None:

@@ -165,3 +165,45 @@ def test_frame_tables_become_observations_per_committee_and_year():
         ("HSN", 2030): 4100,
         ("HSN", 2031): 4250.5,
     }
+
+
+AUTHORS = """Regionplan 2031–2033 för Region Gävleborg
+
+Vänsterpartiet i Region Gävleborg
+
+1 Våra mål
+
+Fler vårdplatser på länets sjukhus.
+
+2 V, C och MP:s gemensamma utgångspunkter
+
+2.1 Vården
+
+Vi (V, C, MP) vill att regionen inrättar fler vårdplatser på Gävle sjukhus.
+
+Förslag:
+• Att ambulansen i Ockelbo förstärks.
+"""
+
+
+def test_sections_and_inline_we_name_their_authors():
+    doc = extract(AUTHORS.encode(), "authors.txt")
+    notation = {a.iri: a.notation for a in doc.actors.values()}
+    by_start = {m.text[:12]: sorted(notation[a] for a in m.actors) for m in doc.measures}
+    assert by_start["Vi (V, C, MP"] == ["C", "MP", "V"]
+    assert by_start["Att ambulans"] == ["C", "MP", "V"]
+    assert [a.notation for a in doc.authors] == ["V"]
+
+
+def test_goal_link_by_shared_words_when_no_section_goal():
+    from loaders.classify import link_goals
+    from loaders.records import Goal, Measure
+
+    doc = extract(b"Budget 2031\n\nText.\n", "x.txt")
+    doc.goals = [
+        Goal("urn:g1", "Kortare vårdköer i primärvården", "strategiskt mål", 3),
+        Goal("urn:g2", "En hållbar kollektivtrafik", "strategiskt mål", 4),
+    ]
+    doc.measures = [Measure("urn:m", "Vårdköerna i primärvården ska halveras.", 9, "åtgärd", "list")]
+    link_goals(doc)
+    assert (doc.measures[0].goal, doc.measures[0].goal_method) == ("urn:g1", "similarity")
