@@ -73,26 +73,37 @@ def list_entities(store, kind: str | None, q: str | None, limit: int, after: str
     return [{**ref(r["s"].value, value(r.get("label"))), "type": shorten(r["type"].value)} for r in rows]
 
 
+INCOMING_PER_PROPERTY = 100
+
+
 def describe(store, iri: str) -> dict:
-    """One entity: types, label, outgoing properties and incoming edges, with labels."""
+    """One entity: types, label, outgoing properties and incoming edges, with labels.
+
+    Incoming edges are capped per property (a party is the object of thousands of statements);
+    `incoming_counts` gives the full numbers.
+    """
     out = store.select(
         f"SELECT ?p ?o (SAMPLE(?ol) AS ?olabel) WHERE {{ <{iri}> ?p ?o . "
         f"OPTIONAL {{ ?o rdfs:label ?ol }} }} GROUP BY ?p ?o ORDER BY ?p"
     )
-    incoming = store.select(
-        f"SELECT ?s ?p (SAMPLE(?sl) AS ?slabel) WHERE {{ ?s ?p <{iri}> . "
-        f"OPTIONAL {{ ?s rdfs:label ?sl }} }} GROUP BY ?s ?p ORDER BY ?p ?s LIMIT 500"
-    )
+    counts = store.select(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p <{iri}> }} GROUP BY ?p ORDER BY ?p")
     types = [r["o"].value for r in out if r["p"].value.endswith("#type")]
     labels = [r["o"].value for r in out if r["p"].value.endswith("rdf-schema#label")]
     return {
         **ref(iri, labels[0] if labels else None),
         "types": [shorten(t) for t in types],
         "properties": [property_row(r) for r in out if not r["p"].value.endswith("#type")],
-        "incoming": [
-            {"property": shorten(r["p"].value), **ref(r["s"].value, value(r.get("slabel")))} for r in incoming
-        ],
+        "incoming": [edge for r in counts for edge in incoming(store, iri, r["p"].value)],
+        "incoming_counts": {shorten(r["p"].value): value(r["n"]) for r in counts},
     }
+
+
+def incoming(store, iri: str, prop: str) -> list[dict]:
+    rows = store.select(
+        f"SELECT ?s (SAMPLE(?sl) AS ?slabel) WHERE {{ ?s <{prop}> <{iri}> . OPTIONAL {{ ?s rdfs:label ?sl }} }} "
+        f"GROUP BY ?s ORDER BY ?s LIMIT {INCOMING_PER_PROPERTY}"
+    )
+    return [{"property": shorten(prop), **ref(r["s"].value, value(r.get("slabel")))} for r in rows]
 
 
 def property_row(row: dict) -> dict:
