@@ -106,6 +106,7 @@ STOPWORDS = frozenset(
     }
 )
 STEMMER = snowballstemmer.stemmer("swedish")
+COMPOUND_PART = 6
 RELATION_OF = {PKG + local: name for name, local in RELATIONS.items()}
 
 
@@ -315,9 +316,22 @@ CHECKS = {
 
 
 def target_found(gold_target: str, p: Predicted) -> bool:
-    """Found when a predicted target's label or altLabel shares a stemmed content word."""
+    """Found when a predicted target's label or altLabel shares a stemmed content word, where a
+    word also matches a compound it begins or ends ("primärvårdsledning" ~ "primärvård")."""
     wanted = stems(gold_target) or {normalise(gold_target)}
-    return any(wanted & (stems(name) or {normalise(name)}) for names in p.targets.values() for name in names)
+    return any(
+        shares_word(wanted, stems(name) or {normalise(name)}) for names in p.targets.values() for name in names
+    )
+
+
+def shares_word(gold: set[str], predicted: set[str]) -> bool:
+    return bool(gold & predicted) or any(compound_part(g, w) for g in gold for w in predicted)
+
+
+def compound_part(a: str, b: str) -> bool:
+    """One word is a compound of the other (parts of at least COMPOUND_PART letters)."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= COMPOUND_PART and long != short and (long.startswith(short) or long.endswith(short))
 
 
 def check_pairs(
@@ -502,7 +516,8 @@ RULES = f"""## How it is scored
   - actors: the set of party notations of `pkg:proposedBy`, coalitions expanded to their
     `org:hasMember` parties, equals the gold set;
   - target recall: a gold target is found when any predicted target's `rdfs:label` or
-    `skos:altLabel` shares a stemmed content word with it (whole-string equality when a name has
+    `skos:altLabel` shares a stemmed content word with it, a word also matching a compound it
+    begins or ends when it has at least 6 letters (whole-string equality when a name has
     no content word);
   - goal link: a `pkg:servesGoal` label equals the gold goal's label after normalising case,
     whitespace and trailing punctuation, or one contains the other.

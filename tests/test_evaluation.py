@@ -255,3 +255,12 @@ def test_harness_meets_issue_3_targets(harness):
     missed = {(name, key): doc["metrics"][key] for name, doc in scored
               for key, target in TARGETS.items() if doc["metrics"][key] < target}
     assert not missed, f"below target: {missed}"
+
+
+def test_target_words_match_compounds_but_not_short_fragments():
+    from loaders.evaluation import shares_word, stems
+
+    assert shares_word(stems("primärvårdsledning"), stems("Primärvård"))
+    assert shares_word(stems("barnpsykiatrin"), stems("psykiatri"))
+    assert not shares_word(stems("vårdplatser"), stems("vård"))
+    assert not shares_word(stems("kollektivtrafik"), stems("tandvård"))
