@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ontology.terms import SPARQL_PREFIXES, Term
+from ontology.terms import PREFIXES, SPARQL_PREFIXES, Term
 
 
 def quad_text(quad: ox.Quad) -> str:
@@ -36,8 +36,11 @@ class EmbeddedStore:
             self.store = ox.Store(str(path))
 
     def query(self, sparql: str, union: bool = True):
-        """Run a SPARQL query; raises SyntaxError with the parser's message when it is malformed."""
-        return self.store.query(sparql, use_default_graph_as_union=union)
+        """Run a SPARQL query; the project prefixes (pkg:, rdfs:, dcterms: …) are predeclared.
+
+        Raises SyntaxError with the parser's message when the query is malformed.
+        """
+        return self.store.query(sparql, use_default_graph_as_union=union, prefixes=PREFIXES)
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
         """A SELECT with the project prefixes, as a list of {variable: term}."""

@@ -208,3 +208,9 @@ def test_budget_frames_compare_committees_across_proposals(client):
     one_year = client.get("/api/frames", params={"committee": "regionstyrelsen", "year": rows[0]["year"]}).json()
     assert {r["year"] for r in one_year["items"]} == {rows[0]["year"]}
     assert client.get("/api/frames", params={"committee": "nope"}).status_code == 404
+
+
+def test_project_prefixes_are_predeclared(client):
+    response = sparql(client, "SELECT (COUNT(?p) AS ?n) WHERE { ?p a pkg:Proposal ; dcterms:title ?t }")
+    assert response.status_code == 200
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "5"

@@ -1,0 +1,74 @@
+"""The `policykg` command line, run as a subprocess the way scripts call it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from api.settings import BUNDLED_CORPUS
+
+ROOT = Path(__file__).resolve().parents[1]
+FIRST = sorted(BUNDLED_CORPUS.glob("*.txt"))[0]
+
+
+def policykg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "db"
+    result = policykg("load", "--store", str(path), str(FIRST))
+    assert result.returncode == 0, result.stderr
+    assert "added" in result.stdout and "1 documents" in result.stdout
+    return path
+
+
+def test_query_formats(store):
+    query = "SELECT ?p ?t WHERE { ?p a pkg:Proposal ; dcterms:title ?t }"
+    table = policykg("query", "--store", str(store), query)
+    assert table.returncode == 0 and table.stdout.splitlines()[0].split() == ["p", "t"]
+    rows = json.loads(policykg("query", "--store", str(store), "--format", "json", query).stdout)
+    assert len(rows) == 1 and rows[0]["p"].startswith("https://w3id.org/policykg/id/proposal/")
+    parsed = list(
+        csv.DictReader(io.StringIO(policykg("query", "--store", str(store), "--format", "csv", query).stdout))
+    )
+    assert parsed == rows
+
+
+def test_query_errors_exit_2_with_a_message(store):
+    bad = policykg("query", "--store", str(store), "SELECT ?x WHERE {")
+    assert bad.returncode == 2 and "malformed SPARQL query" in bad.stderr
+    update = policykg("query", "--store", str(store), "DELETE WHERE { ?s ?p ?o }")
+    assert update.returncode == 2 and "read-only" in update.stderr
+
+
+def test_stats_json_counts_the_loaded_proposal(store):
+    stats = json.loads(policykg("stats", "--store", str(store), "--format", "json").stdout)
+    assert stats["classes"]["pkg:Proposal"] == 1
+    assert stats["proposals"][0]["measures"] == stats["classes"]["pkg:Measure"] > 0
+
+
+def test_bad_file_is_refused_and_the_store_is_unchanged(store, tmp_path):
+    before = json.loads(policykg("stats", "--store", str(store), "--format", "json").stdout)["triples"]
+    latin = tmp_path / "latin1.txt"
+    latin.write_bytes("Budget för år 2030, Vänsterpartiet".encode("latin-1"))
+    result = policykg("load", "--store", str(store), str(latin))
+    assert result.returncode == 2 and "not valid UTF-8" in result.stderr
+    missing = policykg("load", "--store", str(store), str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    after = json.loads(policykg("stats", "--store", str(store), "--format", "json").stdout)["triples"]
+    assert after == before
+
+
+def test_reload_reports_unchanged(store):
+    again = policykg("load", "--store", str(store), str(FIRST))
+    assert again.returncode == 0 and again.stdout.startswith("unchanged")
