@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from api import browse, export, policy, sparql
+from api import browse, export, policy, sparql, stances
 from api.settings import Settings
 from graph.factory import open_store
 
@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
         allow_methods=["GET", "POST", "DELETE"],
         allow_headers=["*"],
     )
-    for module in (sparql, browse, policy, export):
+    for module in (sparql, browse, policy, export, stances):
         app.include_router(module.router)
 
     @app.exception_handler(HTTPException)

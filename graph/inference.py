@@ -1,10 +1,160 @@
-"""Derived statements in the inferred graph, recomputed from scratch after every change."""
+"""Derived statements in the inferred graph, recomputed from scratch after every load or removal.
+
+- pkg:conflictsWith (symmetric, both directions written): two stances of different actors in the same region that
+  point in opposite directions on the same target (supports vs opposes; a derived stance stands for its measure, so
+  funds vs cuts and reopens vs closes are covered, and two conflicting measures are linked as well). Actors whose
+  member parties overlap do not conflict with each other.
+- pkg:changedStance (earlier → later): two stances of the same party on the same target in the same region, in
+  proposals of different periods, with opposite polarity.
+
+Bounded: stances are grouped into positions (proposal, holder parties, target, polarity) and each pair of
+positions is linked once, through one representative stance per side (stated or reported before derived, a
+sentence naming the target itself before a collective reference, then the earliest line).
+"""
 
 from __future__ import annotations
 
-from ontology.terms import INFERRED_GRAPH
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import combinations
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ontology.terms import INFERRED_GRAPH, PKG, entity_iri
+
+LEXICON = Path(__file__).resolve().parents[1] / "loaders" / "lexicon" / "stances.toml"
+
+OPPOSITE = {PKG + "Supports": PKG + "Opposes", PKG + "Opposes": PKG + "Supports"}
+
+STANCES = """
+SELECT ?s ?about ?pol ?kind ?p ?region ?start ?line ?quote ?h ?member ?measure WHERE {
+  ?s a pkg:Stance ; pkg:about ?about ; pkg:polarity ?pol ; pkg:stanceKind ?kind ; pkg:statedIn ?p ;
+     pkg:sourceLine ?line ; pkg:quote ?quote ; pkg:holder ?h .
+  ?p pkg:region ?region .
+  OPTIONAL { ?p pkg:periodStart ?start }
+  OPTIONAL { ?h org:hasMember ?member }
+  OPTIONAL { ?s pkg:derivedFrom ?measure }
+}"""
+
+
+@dataclass
+class StanceRow:
+    iri: str
+    about: str
+    polarity: str
+    kind: str
+    proposal: str
+    region: str
+    start: int | None
+    line: int
+    quote: str
+    parties: set[str] = field(default_factory=set)
+    measure: str = ""
+    siblings: int = 1  # targets named by the same sentence: several means a collective reference or a list
+    beside_report: bool = False  # the authors' own view in a sentence that reports someone else's
+
+    def rank(self) -> tuple:
+        return (self.kind == "derived", self.beside_report, self.siblings > 1, self.line, self.iri)
+
+
+def load_stances(store) -> list[StanceRow]:
+    """Every stance with its holders expanded to parties (a coalition or majority → its members)."""
+    by_iri: dict[str, StanceRow] = {}
+    holders: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for r in store.select(STANCES):
+        iri = r["s"].value
+        if iri not in by_iri:
+            by_iri[iri] = StanceRow(
+                iri,
+                r["about"].value,
+                r["pol"].value,
+                r["kind"].value,
+                r["p"].value,
+                r["region"].value,
+                int(r["start"].value) if "start" in r else None,
+                int(r["line"].value),
+                r["quote"].value,
+                measure=r["measure"].value if "measure" in r else "",
+            )
+        members = holders[iri][r["h"].value]
+        if "member" in r:
+            members.add(r["member"].value)
+    for iri, per_holder in holders.items():
+        for holder, members in per_holder.items():
+            by_iri[iri].parties |= members or {holder}
+    targets: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in by_iri.values():
+        targets[(row.proposal, row.quote)].add(row.about)
+    reported = {(row.proposal, row.quote) for row in by_iri.values() if row.kind == "reported"}
+    for row in by_iri.values():
+        row.siblings = len(targets[(row.proposal, row.quote)])
+        row.beside_report = row.kind == "stated" and (row.proposal, row.quote) in reported
+    return list(by_iri.values())
+
+
+@cache
+def broad_targets() -> frozenset[str]:
+    """Concepts too broad to contradict on (configured in loaders/lexicon/stances.toml)."""
+    slugs = tomllib.loads(LEXICON.read_text("utf-8"))["conflicts"]["broad_concepts"]
+    return frozenset(entity_iri("concept", s) for s in slugs)
+
+
+def positions(rows: list[StanceRow]) -> dict[tuple, dict[tuple, StanceRow]]:
+    """(region, target) → (proposal, parties, polarity) → representative stance."""
+    out: dict[tuple, dict[tuple, StanceRow]] = defaultdict(dict)
+    broad = broad_targets()
+    for row in rows:
+        if row.polarity not in OPPOSITE or row.about in broad:
+            continue
+        key = (row.proposal, frozenset(row.parties), row.polarity)
+        group = out[(row.region, row.about)]
+        if key not in group or row.rank() < group[key].rank():
+            group[key] = row
+    return out
+
+
+def conflicts(groups) -> set[tuple[str, str]]:
+    pairs = set()
+    for group in groups.values():
+        for (ka, a), (kb, b) in combinations(sorted(group.items(), key=lambda kv: kv[1].iri), 2):
+            if OPPOSITE[a.polarity] != b.polarity or ka[1] & kb[1]:
+                continue
+            pairs.add((a.iri, b.iri))
+            if a.measure and b.measure and a.kind == b.kind == "derived":
+                pairs.add((a.measure, b.measure))
+    return pairs
+
+
+def changes(groups) -> set[tuple[str, str]]:
+    pairs = set()
+    for group in groups.values():
+        for (ka, a), (kb, b) in combinations(group.items(), 2):
+            if OPPOSITE[a.polarity] != b.polarity or not (ka[1] & kb[1]):
+                continue
+            if a.start is None or b.start is None or a.start == b.start:
+                continue
+            earlier, later = (a, b) if a.start < b.start else (b, a)
+            pairs.add((earlier.iri, later.iri))
+    return pairs
+
+
+def inferred_quads(store) -> list[ox.Quad]:
+    graph = ox.NamedNode(INFERRED_GRAPH)
+    groups = positions(load_stances(store))
+    quads = []
+    conflict = ox.NamedNode(PKG + "conflictsWith")
+    for a, b in sorted(conflicts(groups)):
+        quads.append(ox.Quad(ox.NamedNode(a), conflict, ox.NamedNode(b), graph))
+        quads.append(ox.Quad(ox.NamedNode(b), conflict, ox.NamedNode(a), graph))
+    changed = ox.NamedNode(PKG + "changedStance")
+    for a, b in sorted(changes(groups)):
+        quads.append(ox.Quad(ox.NamedNode(a), changed, ox.NamedNode(b), graph))
+    return quads
 
 
 def recompute_inferred(store) -> None:
-    """Conflicts and stance changes live here (see graph.stances); empty until that step exists."""
-    store.replace_graph(INFERRED_GRAPH, [])
+    """Conflicts and stance changes across all loaded proposals, written over the inferred graph."""
+    store.replace_graph(INFERRED_GRAPH, inferred_quads(store))

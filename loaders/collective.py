@@ -174,9 +174,7 @@ def hospital_services() -> frozenset[str]:
             slug = broader.get(slug, "")
         return False
 
-    return frozenset(
-        entity_iri("concept", s) for s in broader if under(s) and s not in lex["hospital_service_exclude"]
-    )
+    return frozenset(entity_iri("concept", s) for s in broader if under(s) and s not in lex["hospital_service_exclude"])
 
 
 def hospital_in_town(region: str, town: str) -> Entry | None:

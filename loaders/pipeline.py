@@ -16,6 +16,7 @@ from loaders.prose import extract_prose
 from loaders.read import document_from_bytes, slug_for
 from loaders.records import Document
 from loaders.sections import outline
+from loaders.stances import extract_stances
 from loaders.targets import find_targets
 
 Step = Callable[[Document], Document]
@@ -32,6 +33,7 @@ STEPS: list[tuple[str, Step]] = [
     ("attribution", attribute),
     ("relations", relate),
     ("goal_links", link_goals),
+    ("stances", extract_stances),
 ]
 
 

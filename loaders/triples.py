@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
-from loaders.records import Actor, Document, Goal, Measure, Target
+from loaders.records import Actor, Document, Goal, Measure, Stance, Target
 from ontology.terms import DCTERMS, ORG, PKG, QB, RDF, RDFS, RELATIONS, XSD, Term, graph_iri
 
 Triple = tuple[str, str, Term]
@@ -127,6 +127,48 @@ def frame_triples(doc: Document, frame) -> Iterator[Triple]:
     yield from evidence(s, frame.quote, frame.line)
 
 
+POLARITY = {"supports": "Supports", "opposes": "Opposes", "mixed": "Mixed"}
+POLARITY_LABEL = {"supports": "för", "opposes": "emot", "mixed": "blandad"}
+
+
+def majority_triples(doc: Document, actor: Actor) -> Iterator[Triple]:
+    """The majority a proposal speaks of, with the parties it names for it (none when unresolved)."""
+    yield actor.iri, RDF + "type", iri(PKG + "Majority")
+    yield actor.iri, RDF + "type", iri(PKG + "Actor")
+    yield actor.iri, RDFS + "label", lit(actor.label)
+    for member in actor.members:
+        yield actor.iri, ORG + "hasMember", iri(member)
+    if doc.region:
+        yield actor.iri, PKG + "inRegion", iri(doc.region.iri)
+
+
+def stance_triples(doc: Document) -> Iterator[Triple]:
+    """Stances (stated, reported, derived) and the majority actors they name."""
+    for actor in doc.actors.values():
+        if actor.kind == "Majority":
+            yield from majority_triples(doc, actor)
+    for stance in doc.stances:
+        yield from one_stance(doc, stance)
+
+
+def one_stance(doc: Document, st: Stance) -> Iterator[Triple]:
+    s = st.iri
+    yield s, RDF + "type", iri(PKG + "Stance")
+    yield s, RDFS + "label", lit(f"{POLARITY_LABEL[st.polarity]} {st.about.label} ({st.kind})")
+    for holder in st.holders:
+        yield s, PKG + "holder", iri(holder)
+    yield s, PKG + "polarity", iri(PKG + POLARITY[st.polarity])
+    yield s, PKG + "about", iri(st.about.iri)
+    yield from target_triples(st.about)
+    yield s, PKG + "statedIn", iri(doc.iri)
+    yield s, PKG + "stanceKind", lit(st.kind)
+    for reporter in st.reported_by:
+        yield s, PKG + "reportedBy", iri(reporter)
+    if st.derived_from:
+        yield s, PKG + "derivedFrom", iri(st.derived_from)
+    yield from evidence(s, st.quote, st.line)
+
+
 def document_triples(doc: Document) -> Iterator[Triple]:
     yield from proposal_triples(doc)
     for actor in doc.actors.values():
@@ -137,6 +179,7 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         yield from measure_triples(doc, measure)
     for frame in doc.frames:
         yield from frame_triples(doc, frame)
+    yield from stance_triples(doc)
 
 
 def to_quads(doc: Document) -> list[ox.Quad]:

@@ -1,0 +1,133 @@
+"""Stance endpoints: who stands where, an actor's positions over time, conflicts and stance changes.
+
+Stated, reported and derived stances are always returned apart (`kind`, and separate lists per proposal): a
+reported stance is what a proposal's authors say another actor wants, with `reported_by` naming them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from api.deps import resolve, store
+from api.pagination import decode, encode
+from graph import stance_queries as sq
+
+router = APIRouter(prefix="/api", tags=["stances"])
+
+
+def entity(request: Request, value: str | None, kind: str, what: str) -> str | None:
+    """An id ("hospital/solleftea-sjukhus") or, for regions, a bare slug ("vasternorrland") → IRI, 404 if unknown."""
+    if value and "/" not in value and not value.startswith("http"):
+        value = f"{kind}/{value}"
+    return resolve(request, value, what)
+
+
+def check_choice(name: str, given: str | None, allowed) -> None:
+    if given and given not in allowed:
+        raise HTTPException(422, f"unknown {name} {given!r}; use one of: {', '.join(allowed)}")
+
+
+@router.get("/stances", summary="Stances about an entity or concept, by polarity and proposal; stated vs reported")
+def stances(
+    request: Request,
+    about: str | None = None,
+    actor: str | None = None,
+    kind: str | None = None,
+    region: str | None = None,
+    proposal: str | None = None,
+    polarity: str | None = None,
+    narrower: bool = False,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+) -> dict:
+    """`about`: a hospital, service, place or concept id (with `narrower=true` also narrower concepts);
+    `actor`: stances it holds itself or as a member of a coalition or majority; `kind`: stated | reported |
+    derived."""
+    check_choice("kind", kind, sq.KINDS)
+    check_choice("polarity", polarity, ("supports", "opposes", "mixed"))
+    filters = {
+        "about": entity(request, about, "concept", "target"),
+        "actor": entity(request, actor, "party", "actor"),
+        "kind": kind,
+        "region": entity(request, region, "region", "region"),
+        "proposal": entity(request, proposal and f"proposal/{proposal.removeprefix('proposal/')}", "proposal",
+                           "proposal"),
+        "polarity": polarity,
+        "narrower": narrower,
+    }
+    rows, truncated = sq.find_stances(store(request), limit, **filters)
+    labels = sq.labels_of(store(request), {v for k, v in filters.items() if k in ("about", "actor", "region") and v})
+    return {
+        "filters": {
+            k: (sq.ref(v, labels.get(v)) if k in ("about", "actor", "region", "proposal") and v else v)
+            for k, v in filters.items()
+        },
+        "count": len(rows),
+        "truncated": truncated,
+        "kinds": {k: sum(1 for r in rows if r["kind"] == k) for k in sq.KINDS},
+        "by_polarity": sq.group_by_polarity(rows),
+    }
+
+
+@router.get("/actors/{actor_id:path}/positions", summary="An actor's positions across proposals and years")
+def positions(
+    request: Request,
+    actor_id: str,
+    about: str | None = None,
+    kind: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 2000,
+) -> dict:
+    """Stances the actor holds (itself or through a coalition or majority it belongs to), per proposal by period,
+    and per target a timeline of its polarity; reported stances are what others say about it."""
+    check_choice("kind", kind, sq.KINDS)
+    actor = entity(request, actor_id, "party", "actor")
+    rows, truncated = sq.find_stances(
+        store(request), limit, actor=actor, about=entity(request, about, "concept", "target"), kind=kind
+    )
+    return {
+        "actor": sq.ref(actor, sq.labels_of(store(request), {actor}).get(actor)),
+        "count": len(rows),
+        "truncated": truncated,
+        "kinds": {k: sum(1 for r in rows if r["kind"] == k) for k in sq.KINDS},
+        "proposals": sq.group_by_proposal(rows),
+        "timeline": sq.timeline(rows),
+    }
+
+
+@router.get("/conflicts", summary="Contradicting stances of different actors in a region, both sides quoted")
+def conflicts(
+    request: Request,
+    region: str | None = None,
+    target: str | None = None,
+    actor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> dict:
+    """Pairs linked by pkg:conflictsWith in the inferred graph (recomputed on every load and removal). Each side
+    is one stance with its kind, holders, proposal, quote and line, plus `also`: more quotes of that position."""
+    rows = sq.conflicts(
+        store(request),
+        region=entity(request, region, "region", "region"),
+        target=entity(request, target, "concept", "target"),
+        actor=entity(request, actor, "party", "actor"),
+        limit=limit,
+        after=decode(cursor),
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next_cursor": encode(rows[-1]["key"]) if more and rows else None}
+
+
+@router.get("/stance-changes", summary="Parties whose stance on a target changed between proposal periods")
+def stance_changes(
+    request: Request, actor: str | None = None, target: str | None = None, region: str | None = None
+) -> dict:
+    """pkg:changedStance pairs (earlier → later) with the parties that hold both stances."""
+    rows = sq.changes(
+        store(request),
+        actor=entity(request, actor, "party", "actor"),
+        target=entity(request, target, "concept", "target"),
+        region=entity(request, region, "region", "region"),
+    )
+    return {"items": rows}

@@ -1,0 +1,307 @@
+"""Read queries for stances, conflicts and stance changes; plain dicts for the JSON API.
+
+Every stance says how it is known (`kind`: stated, reported or derived), who holds it, who reports it (for
+reported stances), the measure it is derived from (for derived ones), and its quote and line. Answers group by
+polarity and proposal and keep the kinds apart, so a reported stance is never presented as the holder's own words.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from graph.queries import ref, value
+from ontology.terms import INFERRED_GRAPH, PKG
+
+POLARITIES = {PKG + "Supports": "supports", PKG + "Opposes": "opposes", PKG + "Mixed": "mixed"}
+POLARITY_IRI = {v: k for k, v in POLARITIES.items()}
+KINDS = ("stated", "reported", "derived")
+
+
+def iri_list(iris) -> str:
+    return " ".join(f"<{i}>" for i in sorted(set(iris)))
+
+
+def holder_filter(actor: str, var: str = "?s") -> str:
+    """The actor holds the stance itself, or is a member of the coalition or majority that holds it."""
+    return f"{{ {var} pkg:holder <{actor}> }} UNION {{ {var} pkg:holder ?_g . ?_g org:hasMember <{actor}> }}"
+
+
+def stance_filters(about=None, actor=None, kind=None, region=None, proposal=None, polarity=None, narrower=False):
+    parts = []
+    if about and narrower:
+        parts.append(f"?about skos:broader* <{about}> .")
+    elif about:
+        parts.append(f"FILTER(?about = <{about}>)")
+    if actor:
+        parts.append(holder_filter(actor))
+    if kind:
+        parts.append(f'FILTER(?kind = "{kind}")')
+    if region:
+        parts.append(f"?p pkg:region <{region}> .")
+    if proposal:
+        parts.append(f"FILTER(?p = <{proposal}>)")
+    if polarity:
+        parts.append(f"FILTER(?pol = <{POLARITY_IRI[polarity]}>)")
+    return "\n".join(parts)
+
+
+STANCE_FIELDS = """
+  ?s a pkg:Stance ; pkg:about ?about ; pkg:polarity ?pol ; pkg:stanceKind ?kind ; pkg:statedIn ?p ;
+     pkg:sourceLine ?line ; pkg:quote ?quote .
+"""
+
+STANCE_SELECT = "SELECT ?s ?about ?pol ?kind ?p ?line ?quote (SAMPLE(?m) AS ?measure) WHERE {{ {fields} {filters} " \
+    "OPTIONAL {{ ?s pkg:derivedFrom ?m }} }} GROUP BY ?s ?about ?pol ?kind ?p ?line ?quote ORDER BY ?p ?line ?s"
+
+
+def find_stances(store, limit: int = 1000, **filters) -> tuple[list[dict], bool]:
+    """Stances matching the filters, with holders, reporters, proposal and target; (rows, truncated)."""
+    query = STANCE_SELECT.format(fields=STANCE_FIELDS, filters=stance_filters(**filters))
+    rows = store.select(f"{query} LIMIT {limit + 1}")
+    truncated = len(rows) > limit
+    return describe_stances(store, rows[:limit]), truncated
+
+
+def stances_by_iri(store, iris: list[str]) -> dict[str, dict]:
+    if not iris:
+        return {}
+    query = STANCE_SELECT.format(fields=STANCE_FIELDS, filters=f"VALUES ?s {{ {iri_list(iris)} }}")
+    return {s["iri"]: s for s in describe_stances(store, store.select(query))}
+
+
+def describe_stances(store, rows: list[dict]) -> list[dict]:
+    """Rows of STANCE_SELECT → stance dicts, fetching actors, proposals and labels in three batched queries."""
+    if not rows:
+        return []
+    stances = [r["s"].value for r in rows]
+    actors = stance_actors(store, stances)
+    proposals = proposal_info(store, {r["p"].value for r in rows})
+    labels = labels_of(
+        store, set(stances) | {r["about"].value for r in rows} | {r["measure"].value for r in rows if "measure" in r}
+    )
+    out = []
+    for r in rows:
+        iri = r["s"].value
+        about = r["about"].value
+        measure = r["measure"].value if "measure" in r else None
+        out.append(
+            {
+                **ref(iri, labels.get(iri)),
+                "kind": r["kind"].value,
+                "polarity": POLARITIES.get(r["pol"].value, r["pol"].value),
+                "about": ref(about, labels.get(about)),
+                "holders": actors[iri]["holder"],
+                "reported_by": actors[iri]["reportedBy"],
+                "derived_from": ref(measure, labels.get(measure)) if measure else None,
+                "proposal": proposals.get(r["p"].value, ref(r["p"].value, None)),
+                "quote": r["quote"].value,
+                "line": value(r["line"]),
+            }
+        )
+    return out
+
+
+def stance_actors(store, stances: list[str]) -> dict[str, dict[str, list[dict]]]:
+    rows = store.select(f"""
+      SELECT ?s ?rel ?a (SAMPLE(?l) AS ?label) (SAMPLE(?n) AS ?notation) ?kind WHERE {{
+        VALUES ?s {{ {iri_list(stances)} }}
+        {{ ?s pkg:holder ?a BIND("holder" AS ?rel) }} UNION {{ ?s pkg:reportedBy ?a BIND("reportedBy" AS ?rel) }}
+        OPTIONAL {{ ?a rdfs:label ?l }} OPTIONAL {{ ?a skos:notation ?n }}
+        OPTIONAL {{ ?a a ?kind . VALUES ?kind {{ pkg:Party pkg:Coalition pkg:Majority pkg:Person }} }}
+      }} GROUP BY ?s ?rel ?a ?kind ORDER BY ?s ?rel ?a""")
+    members = actor_members(store, {r["a"].value for r in rows})
+    out: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {"holder": [], "reportedBy": []})
+    seen = set()
+    for r in rows:
+        key = (r["s"].value, r["rel"].value, r["a"].value)
+        if key in seen:
+            continue
+        seen.add(key)
+        actor = {
+            **ref(r["a"].value, value(r.get("label"))),
+            "notation": value(r.get("notation")),
+            "type": r["kind"].value[len(PKG) :] if "kind" in r else None,
+        }
+        if members.get(r["a"].value):
+            actor["members"] = members[r["a"].value]
+        out[r["s"].value][r["rel"].value].append(actor)
+    return out
+
+
+def actor_members(store, actors: set[str]) -> dict[str, list[dict]]:
+    if not actors:
+        return {}
+    rows = store.select(f"""
+      SELECT ?a ?m (SAMPLE(?l) AS ?label) (SAMPLE(?n) AS ?notation) WHERE {{
+        VALUES ?a {{ {iri_list(actors)} }} ?a org:hasMember ?m .
+        OPTIONAL {{ ?m rdfs:label ?l }} OPTIONAL {{ ?m skos:notation ?n }}
+      }} GROUP BY ?a ?m ORDER BY ?a ?m""")
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        out[r["a"].value].append({**ref(r["m"].value, value(r.get("label"))), "notation": value(r.get("notation"))})
+    return out
+
+
+def proposal_info(store, proposals: set[str]) -> dict[str, dict]:
+    rows = store.select(f"""
+      SELECT ?p (SAMPLE(?t) AS ?title) (SAMPLE(?st) AS ?start) (SAMPLE(?en) AS ?end) (SAMPLE(?r) AS ?region)
+             (SAMPLE(?rl) AS ?regionLabel) WHERE {{
+        VALUES ?p {{ {iri_list(proposals)} }} ?p dcterms:title ?t .
+        OPTIONAL {{ ?p pkg:periodStart ?st ; pkg:periodEnd ?en }}
+        OPTIONAL {{ ?p pkg:region ?r . ?r rdfs:label ?rl }}
+      }} GROUP BY ?p""")
+    return {
+        r["p"].value: {
+            **ref(r["p"].value, r["title"].value),
+            "period": [int(r["start"].value), int(r["end"].value)] if "start" in r and "end" in r else None,
+            "region": ref(r["region"].value, value(r.get("regionLabel"))) if "region" in r else None,
+        }
+        for r in rows
+    }
+
+
+def labels_of(store, iris: set[str]) -> dict[str, str]:
+    if not iris:
+        return {}
+    rows = store.select(
+        f"SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?x {{ {iri_list(iris)} }} ?x rdfs:label ?l }} GROUP BY ?x"
+    )
+    return {r["x"].value: r["label"].value for r in rows}
+
+
+# --- grouping ----------------------------------------------------------------------------------------------
+
+
+def period_key(proposal: dict) -> tuple:
+    return (proposal["period"] or [0])[0], proposal["id"] or proposal["iri"]
+
+
+def group_by_polarity(stances: list[dict]) -> list[dict]:
+    """[{polarity, count, proposals: [{proposal, stated, reported, derived}]}], proposals by period."""
+    out = []
+    for polarity in ("supports", "opposes", "mixed"):
+        chosen = [s for s in stances if s["polarity"] == polarity]
+        if chosen:
+            out.append({"polarity": polarity, "count": len(chosen), "proposals": group_by_proposal(chosen)})
+    return out
+
+
+def group_by_proposal(stances: list[dict]) -> list[dict]:
+    groups: dict[str, dict] = {}
+    for stance in stances:
+        proposal = stance["proposal"]
+        group = groups.setdefault(proposal["iri"], {"proposal": proposal, **{k: [] for k in KINDS}})
+        group[stance["kind"]].append({k: v for k, v in stance.items() if k != "proposal"})
+    for group in groups.values():
+        for kind in KINDS:
+            group[kind].sort(key=lambda s: (s["line"], s["about"]["iri"]))
+    return sorted(groups.values(), key=lambda g: period_key(g["proposal"]))
+
+
+def timeline(stances: list[dict]) -> list[dict]:
+    """Per target: the polarity in each proposal (by period), one entry per proposal and kind."""
+    per: dict[str, dict] = {}
+    for s in stances:
+        entry = per.setdefault(s["about"]["iri"], {"about": s["about"], "positions": {}})
+        key = (s["proposal"]["iri"], s["kind"])
+        entry["positions"].setdefault(key, {"proposal": s["proposal"], "kind": s["kind"], "polarity": set(), "n": 0})
+        entry["positions"][key]["polarity"].add(s["polarity"])
+        entry["positions"][key]["n"] += 1
+    out = []
+    for entry in per.values():
+        positions = [
+            {
+                "year": (p["proposal"]["period"] or [None])[0],
+                "proposal": p["proposal"],
+                "kind": p["kind"],
+                "polarity": next(iter(p["polarity"])) if len(p["polarity"]) == 1 else "mixed",
+                "stances": p["n"],
+            }
+            for p in sorted(entry["positions"].values(), key=lambda p: (period_key(p["proposal"]), p["kind"]))
+        ]
+        out.append({"about": entry["about"], "positions": positions})
+    return sorted(out, key=lambda e: (-len(e["positions"]), e["about"]["label"] or ""))
+
+
+# --- conflicts and changes ---------------------------------------------------------------------------------
+
+
+def pair_filters(region=None, target=None, actor=None) -> str:
+    parts = []
+    if region:
+        parts.append(f"?a pkg:statedIn ?pa . ?pa pkg:region <{region}> .")
+    if target:
+        parts.append(f"?a pkg:about <{target}> .")
+    if actor:
+        parts.append(f"{{ {holder_filter(actor, '?a')} }} UNION {{ {holder_filter(actor, '?b')} }}")
+    return "\n".join(parts)
+
+
+def conflicts(store, region=None, target=None, actor=None, limit=100, after=None) -> list[dict]:
+    """Stance pairs linked by pkg:conflictsWith (each pair once), both sides with quotes."""
+    keyset = ""
+    if after:
+        a, _, b = after.partition(" ")
+        keyset = f'FILTER(STR(?a) > "{a}" || (STR(?a) = "{a}" && STR(?b) > "{b}"))'
+    rows = store.select(f"""
+      SELECT DISTINCT ?a ?b WHERE {{
+        GRAPH <{INFERRED_GRAPH}> {{ ?a pkg:conflictsWith ?b }}
+        ?a a pkg:Stance . ?b a pkg:Stance . FILTER(STR(?a) < STR(?b)) {pair_filters(region, target, actor)} {keyset}
+      }} ORDER BY ?a ?b LIMIT {limit + 1}""")
+    pairs = [(r["a"].value, r["b"].value) for r in rows]
+    details = stances_by_iri(store, [x for pair in pairs for x in pair])
+    out = []
+    for a, b in pairs:
+        sides = sorted((details[a], details[b]), key=lambda s: (s["polarity"], period_key(s["proposal"])))
+        out.append(
+            {
+                "key": f"{a} {b}",
+                "about": sides[0]["about"],
+                "region": sides[0]["proposal"]["region"],
+                "sides": [with_support(store, s) for s in sides],
+            }
+        )
+    return out
+
+
+def with_support(store, stance: dict, most: int = 5) -> dict:
+    """A side of a conflict: the stance, plus other quotes of the same position (same proposal, holders, target)."""
+    holders = [h["iri"] for h in stance["holders"]]
+    holder_match = " ".join(f"?s pkg:holder <{h}> ." for h in holders)
+    rows = store.select(f"""
+      SELECT DISTINCT ?s ?line ?quote ?kind WHERE {{
+        ?s a pkg:Stance ; pkg:about <{stance['about']['iri']}> ; pkg:statedIn <{stance['proposal']['iri']}> ;
+           pkg:polarity <{POLARITY_IRI[stance['polarity']]}> ; pkg:stanceKind ?kind ; pkg:sourceLine ?line ;
+           pkg:quote ?quote . {holder_match} FILTER(?s != <{stance['iri']}>)
+      }} ORDER BY ?line LIMIT {most}""")
+    also = [{"id": ref(r["s"].value, None)["id"], "kind": r["kind"].value, "line": value(r["line"]),
+             "quote": r["quote"].value} for r in rows]
+    return {**stance, "also": also}
+
+
+def changes(store, actor=None, target=None, region=None) -> list[dict]:
+    """pkg:changedStance pairs (earlier → later) with the parties that hold both."""
+    rows = store.select(f"""
+      SELECT DISTINCT ?a ?b WHERE {{
+        GRAPH <{INFERRED_GRAPH}> {{ ?a pkg:changedStance ?b }} {pair_filters(region, target, None)}
+      }} ORDER BY ?a ?b""")
+    pairs = [(r["a"].value, r["b"].value) for r in rows]
+    details = stances_by_iri(store, [x for pair in pairs for x in pair])
+    out = []
+    for a, b in pairs:
+        earlier, later = details[a], details[b]
+        common = [p for p in parties_of(earlier) if p["iri"] in {q["iri"] for q in parties_of(later)}]
+        if actor and actor not in {p["iri"] for p in common}:
+            continue
+        out.append({"parties": common, "about": earlier["about"], "region": earlier["proposal"]["region"],
+                    "earlier": earlier, "later": later})
+    return out
+
+
+def parties_of(stance: dict) -> list[dict]:
+    """The parties behind a stance's holders (a coalition's or majority's members, or the party itself)."""
+    out = {}
+    for holder in stance["holders"]:
+        for party in holder.get("members") or [holder]:
+            out[party["iri"]] = party
+    return list(out.values())
