@@ -14,6 +14,10 @@ from loaders.records import Actor, Document, Target
 from ontology.reference import Entry, party_by_notation
 from ontology.terms import entity_iri
 
+PLAN_NAME = re.compile(
+    r"(?i)(?:förslag till )?(?:regionplan|budget|verksamhetsplan)(?: och budget)?(?: för)?(?: år)? "
+    r"20\d\d(?:\s*[–-]\s*20\d\d)?(?: (?:samt|och|med) (?:budget|plan)(?: för)? 20\d\d(?:\s*[–-]\s*20\d\d)?)?"
+)
 YEAR_RANGE = re.compile(r"\b(20\d\d)\s*[–—-]\s*(20\d\d)\b")
 BUDGET_WITH_PLAN = re.compile(r"\b(20\d\d)\b[^.\n]{0,40}?\bplan\w*\s+(?:för\s+)?(?:år\s+)?(20\d\d)\s*[–—-]\s*(20\d\d)")
 NAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}"
@@ -35,18 +39,27 @@ def title_area(doc: Document) -> list[tuple[int, str]]:
 
 
 def detect_title(doc: Document) -> None:
-    """The first title-area line that names a plan or budget, else the first heading."""
+    """A title-area line naming a plan or budget with its years; else the plan's name anywhere in
+    the text ("förslag till regionplan 2025-2027 samt budget 2025"); else the first such line."""
     candidates = [
         (n, t)
         for n, t in title_area(doc)
         if re.search(r"(budget|plan)", t, re.I) and len(t) < 160 and not t.endswith(".")
     ]
-    candidates.sort(key=lambda c: not re.search(r"20\d\d", c[1]))
-    if candidates:
-        doc.title, doc.title_line = candidates[0][1].strip(" :"), candidates[0][0]
-        return
+    dated = [(n, t) for n, t in candidates if YEAR_RANGE.search(t) or re.search(r"20\d\d", t)]
+    names = [(n, m.group()) for n, line in enumerate(doc.lines, 1) if (m := PLAN_NAME.search(line))]
+    named = max(names, key=lambda pair: len(pair[1]), default=None)  # the fullest naming of the plan
     first = doc.sections[0] if doc.sections else None
-    doc.title, doc.title_line = (first.title, first.line) if first else (doc.source_file, 1)
+    fallback = (first.line, first.title) if first else (1, doc.source_file)
+    number, title = (dated or ([named] if named else []) or candidates or [fallback])[0]
+    doc.title, doc.title_line = shorten_title(title), number
+
+
+def shorten_title(text: str) -> str:
+    """A long title line ends after its year range ("… 2020–2022 har inriktningen att …")."""
+    match = YEAR_RANGE.search(text)
+    text = text[: match.end()] if match and len(text) > 80 else text
+    return text.strip(" :")[0].upper() + text.strip(" :")[1:]
 
 
 def detect_region(doc: Document) -> None:
