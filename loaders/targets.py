@@ -90,12 +90,18 @@ def noun_phrases(text: str) -> list[str]:
     hits = cue_hits(rest, purpose_start(rest))
     cue = cue_pattern(hits[0]).search(rest) if hits else None
     if not cue:
-        return [phrase for phrase in [" ".join(phrase_words(rest))] if len(phrase) >= 4]
+        return [phrase for phrase in [" ".join(phrase_words(rest))] if len(phrase) >= 4 and not generic(phrase)]
     end = cue.end() + len(re.match(r"[\wåäö]*", rest[cue.end() :]).group())
     found = [" ".join(phrase_words(rest[: cue.start()])), " ".join(phrase_words(rest[end:].lstrip(" -")))]
     found += prepositional_phrases(rest[end : purpose_start(rest)])
-    phrases = [p.strip(" ,.;:()") for p in found if len(p.strip(" ,.;:()")) >= 4]
+    phrases = [p.strip(" ,.;:()") for p in found if len(p.strip(" ,.;:()")) >= 4 and not generic(p)]
     return list(dict.fromkeys(phrases))[: lexicon()["phrases"]["max_phrases"]]
+
+
+def generic(phrase: str) -> bool:
+    """A phrase of nothing but general words ("hela länet", "möjligheten") names no service."""
+    words = re.findall(r"[\wåäö-]+", phrase.lower())
+    return all(w in lexicon()["phrases"]["generic_nouns"] or w in lexicon()["phrases"]["determiners"] for w in words)
 
 
 def prepositional_phrases(clause: str) -> list[str]:
@@ -117,6 +123,8 @@ def find_targets(doc: Document) -> Document:
         measure.targets = unique([as_target(m) for m in mentions])
         known = {stems(t.mention) for t in measure.targets + measure.places}
         measure.targets += [minted(p) for p in noun_phrases(measure.text) if stems(p) not in known]
+        if not measure.targets and (phrase := " ".join(phrase_words(measure.text))):
+            measure.targets.append(minted(phrase))  # every measure names what it acts on
         measure.places = unique([as_target(m) for m in places])
         named = [t for t in measure.targets if t.kind == "Committee"]
         if named and measure.text.lower().startswith(named[0].mention.lower()[:6]):
