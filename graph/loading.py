@@ -66,6 +66,8 @@ def choose_slug(store, doc: Document) -> str:
 def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
     """Extract and store one document; re-loading the same file replaces its graph."""
     doc = extract(data, name)
+    if REFERENCE_GRAPH not in store.graphs():
+        ensure_reference(store)
     slug = choose_slug(store, doc)
     if slug != doc.slug:
         doc = extract(data, name, slug=slug)

@@ -27,6 +27,7 @@ class EmbeddedStore:
 
     def __init__(self, path: Path | None, read_only: bool = False):
         self.path = path
+        self.read_only = read_only
         if path is None:
             self.store = ox.Store()
         elif read_only:
@@ -68,5 +69,5 @@ class EmbeddedStore:
         return len(self.store)
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self.store.flush()
