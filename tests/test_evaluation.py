@@ -24,8 +24,9 @@ def node(value: str) -> ox.NamedNode:
 def make_store(triples: list[tuple[str, str, object]]) -> EmbeddedStore:
     """A store from (subject, predicate IRI, object) triples; str objects become IRIs."""
     store = EmbeddedStore(None)
-    quads = [ox.Quad(node(s), ox.NamedNode(p), o if isinstance(o, ox.Literal) else node(o), GRAPH)
-             for s, p, o in triples]
+    quads = [
+        ox.Quad(node(s), ox.NamedNode(p), o if isinstance(o, ox.Literal) else node(o), GRAPH) for s, p, o in triples
+    ]
     store.replace_graph(GRAPH.value, quads)
     return store
 
@@ -41,9 +42,13 @@ def parties(*abbrs: str) -> list[tuple]:
 def measure(slug: str, line: int, words: str, source: str = "list", **extra) -> list[tuple]:
     """One predicted measure; extra maps a pkg: local name to an object or a list of them."""
     s = f"measure/{slug}"
-    triples = [(s, RDF + "type", PKG + "Measure"), (s, PKG + "statedIn", PROPOSAL),
-               (s, PKG + "text", text(words)), (s, PKG + "sourceLine", text(line, "integer")),
-               (s, PKG + "extractedFrom", text(source))]
+    triples = [
+        (s, RDF + "type", PKG + "Measure"),
+        (s, PKG + "statedIn", PROPOSAL),
+        (s, PKG + "text", text(words)),
+        (s, PKG + "sourceLine", text(line, "integer")),
+        (s, PKG + "extractedFrom", text(source)),
+    ]
     for local, objects in extra.items():
         for o in objects if isinstance(objects, list) else [objects]:
             triples.append((s, PKG + local, o))
@@ -51,15 +56,23 @@ def measure(slug: str, line: int, words: str, source: str = "list", **extra) -> 
 
 
 def gold_measure(mid: str, line: int, words: str, source: str = "yrkar_list", **extra) -> dict:
-    base = {"id": mid, "text": words, "line": line, "actors": ["S"], "relation": "funds",
-            "targets": [], "amount_msek": None, "amount_sign": None, "goal": None,
-            "source": source}
+    base = {
+        "id": mid,
+        "text": words,
+        "line": line,
+        "actors": ["S"],
+        "relation": "funds",
+        "targets": [],
+        "amount_msek": None,
+        "amount_sign": None,
+        "goal": None,
+        "source": source,
+    }
     return base | extra
 
 
 def gold_doc(measures: list[dict], **document) -> dict:
-    meta = {"region": "Västernorrland", "period": [2025, 2027], "authors": [{"abbr": "S"}],
-            "signatories": []}
+    meta = {"region": "Västernorrland", "period": [2025, 2027], "authors": [{"abbr": "S"}], "signatories": []}
     return {"document": meta | document, "goals": [], "measures": measures}
 
 
@@ -68,14 +81,20 @@ def score(gold: dict, triples: list[tuple]) -> dict:
 
 
 def test_matching_scopes_and_precision_recall_arithmetic():
-    gold = gold_doc([
-        gold_measure("M1", 10, "Att bygga fler vårdplatser i Sollefteå."),
-        gold_measure("M2", 20, "Att utreda en ny hälsocentral i Ånge."),
-        gold_measure("M3", 30, "Regionen ska sänka patientavgifterna.", source="running_text"),
-    ])
+    gold = gold_doc(
+        [
+            gold_measure("M1", 10, "Att bygga fler vårdplatser i Sollefteå."),
+            gold_measure("M2", 20, "Att utreda en ny hälsocentral i Ånge."),
+            gold_measure("M3", 30, "Regionen ska sänka patientavgifterna.", source="running_text"),
+        ]
+    )
     triples = [
-        *measure("a", 11, "Att bygga fler vårdplatser i Sollefteå samt i Örnsköldsvik och "
-                 "Härnösand under planperioden, finansierat med nya statliga medel."),  # holds M1
+        *measure(
+            "a",
+            11,
+            "Att bygga fler vårdplatser i Sollefteå samt i Örnsköldsvik och "
+            "Härnösand under planperioden, finansierat med nya statliga medel.",
+        ),  # holds M1
         *measure("b", 20, "Helt annat förslag om kollektivtrafiken."),  # overlaps nothing
         *measure("c", 29, "Regionen ska sänka patientavgifterna kraftigt.", "running_text"),
         *measure("d", 40, "Att utreda en ny hälsocentral i Ånge."),  # M2's text, far from it
@@ -92,10 +111,12 @@ def test_matching_scopes_and_precision_recall_arithmetic():
 
 
 def test_matching_is_one_to_one_and_prefers_the_best_overlap():
-    gold = gold_doc([
-        gold_measure("M1", 5, "Att regionen går med i SMS-livräddare."),
-        gold_measure("M2", 5, "Att regionen ger bidrag till hjärtstartare i hela länet."),
-    ])
+    gold = gold_doc(
+        [
+            gold_measure("M1", 5, "Att regionen går med i SMS-livräddare."),
+            gold_measure("M2", 5, "Att regionen ger bidrag till hjärtstartare i hela länet."),
+        ]
+    )
     triples = measure("a", 5, "Att regionen ger bidrag till hjärtstartare.")
     result = score(gold, triples)
     assert result["counts"]["core_recall"] == [1, 2]
@@ -103,14 +124,14 @@ def test_matching_is_one_to_one_and_prefers_the_best_overlap():
 
 
 def test_amount_is_signed_and_a_null_amount_must_stay_absent():
-    gold = gold_doc([
-        gold_measure("M1", 10, "Minskat antal lokalytor genom rivning", amount_msek=25,
-                     amount_sign="-"),
-        gold_measure("M2", 20, "Nya ST-block i primärvården", amount_msek=8, amount_sign="+"),
-        gold_measure("M3", 30, "Generell minskning av konsulttjänster", amount_msek=10,
-                     amount_sign="-"),
-        gold_measure("M4", 40, "Inför vårdval inom audiologi"),
-    ])
+    gold = gold_doc(
+        [
+            gold_measure("M1", 10, "Minskat antal lokalytor genom rivning", amount_msek=25, amount_sign="-"),
+            gold_measure("M2", 20, "Nya ST-block i primärvården", amount_msek=8, amount_sign="+"),
+            gold_measure("M3", 30, "Generell minskning av konsulttjänster", amount_msek=10, amount_sign="-"),
+            gold_measure("M4", 40, "Inför vårdval inom audiologi"),
+        ]
+    )
     triples = [
         *measure("a", 10, "Minskat antal lokalytor genom rivning", amount=text("-25.04", "decimal")),
         *measure("b", 20, "Nya ST-block i primärvården", amount=text("8", "decimal")),
@@ -119,40 +140,45 @@ def test_amount_is_signed_and_a_null_amount_must_stay_absent():
     ]
     result = score(gold, triples)
     assert result["counts"]["amount_exact"] == [2, 4]
-    assert {e["id"] for e in result["attribute_errors"] if e["check"] == "amount_exact"} == {
-        "M3", "M4"}
+    assert {e["id"] for e in result["attribute_errors"] if e["check"] == "amount_exact"} == {"M3", "M4"}
 
 
 def test_coalitions_expand_to_their_member_parties():
-    coalition = [("coalition/alliansen", ORG + "hasMember", "party/M"),
-                 ("coalition/alliansen", ORG + "hasMember", "party/C")]
-    gold = gold_doc([
-        gold_measure("M1", 10, "Tre sjukhuschefer för självständiga sjukhus", actors=["M", "C"]),
-        gold_measure("M2", 20, "En samlad primärvårdsledning", actors=["M", "C", "KD"]),
-    ])
+    coalition = [
+        ("coalition/alliansen", ORG + "hasMember", "party/M"),
+        ("coalition/alliansen", ORG + "hasMember", "party/C"),
+    ]
+    gold = gold_doc(
+        [
+            gold_measure("M1", 10, "Tre sjukhuschefer för självständiga sjukhus", actors=["M", "C"]),
+            gold_measure("M2", 20, "En samlad primärvårdsledning", actors=["M", "C", "KD"]),
+        ]
+    )
     triples = [
-        *parties("M", "C", "KD"), *coalition,
-        *measure("a", 10, "Tre sjukhuschefer för självständiga sjukhus",
-                 proposedBy="coalition/alliansen"),
+        *parties("M", "C", "KD"),
+        *coalition,
+        *measure("a", 10, "Tre sjukhuschefer för självständiga sjukhus", proposedBy="coalition/alliansen"),
         *measure("b", 20, "En samlad primärvårdsledning", proposedBy="coalition/alliansen"),
     ]
     assert score(gold, triples)["counts"]["actors_exact"] == [1, 2]
 
 
 def test_relation_accepts_alternatives_and_ignores_affects_beside_a_specific_one():
-    gold = gold_doc([
-        gold_measure("M1", 10, "Att regionen går med i SMS-livräddare", relation="other",
-                     relation_alt=["advocates"]),
-        gold_measure("M2", 20, "Justering av taxa för uteblivet besök", relation="changes_fee"),
-        gold_measure("M3", 30, "Tillskott för underskottshantering", relation="funds"),
-        gold_measure("M4", 40, "Slopad slutenvårdsrabatt", relation="changes_fee"),
-        gold_measure("M5", 50, "Försäljning av lokaler för Storuman", relation="cuts"),
-    ])
+    gold = gold_doc(
+        [
+            gold_measure(
+                "M1", 10, "Att regionen går med i SMS-livräddare", relation="other", relation_alt=["advocates"]
+            ),
+            gold_measure("M2", 20, "Justering av taxa för uteblivet besök", relation="changes_fee"),
+            gold_measure("M3", 30, "Tillskott för underskottshantering", relation="funds"),
+            gold_measure("M4", 40, "Slopad slutenvårdsrabatt", relation="changes_fee"),
+            gold_measure("M5", 50, "Försäljning av lokaler för Storuman", relation="cuts"),
+        ]
+    )
     triples = [
         *measure("a", 10, "Att regionen går med i SMS-livräddare", advocates="service/sms"),
         *measure("b", 20, "Justering av taxa för uteblivet besök", changesFee="service/taxa"),
-        *measure("c", 30, "Tillskott för underskottshantering", funds="service/hsn",
-                 affects="service/hsn"),
+        *measure("c", 30, "Tillskott för underskottshantering", funds="service/hsn", affects="service/hsn"),
         *measure("d", 40, "Slopad slutenvårdsrabatt", cuts="service/rabatt"),
         *measure("e", 50, "Försäljning av lokaler för Storuman"),  # no relation stated
     ]
@@ -163,29 +189,44 @@ def test_relation_accepts_alternatives_and_ignores_affects_beside_a_specific_one
 
 
 def test_targets_are_found_by_label_altlabel_or_a_shared_stem():
-    gold = gold_doc([gold_measure("M1", 10, "Fler hjärtstartare och SMS-livräddare i länet",
-                                  targets=["hjärtstartarna", "AED", "kollektivavtal"])])
+    gold = gold_doc(
+        [
+            gold_measure(
+                "M1",
+                10,
+                "Fler hjärtstartare och SMS-livräddare i länet",
+                targets=["hjärtstartarna", "AED", "kollektivavtal"],
+            )
+        ]
+    )
     triples = [
-        *measure("a", 10, "Fler hjärtstartare och SMS-livräddare i länet",
-                 funds=["concept/hjartstartare", "concept/ambulans"]),
+        *measure(
+            "a",
+            10,
+            "Fler hjärtstartare och SMS-livräddare i länet",
+            funds=["concept/hjartstartare", "concept/ambulans"],
+        ),
         ("concept/hjartstartare", RDFS + "label", text("Hjärtstartare")),
         ("concept/hjartstartare", SKOS + "altLabel", text("AED")),
         ("concept/ambulans", RDFS + "label", text("Ambulanssjukvård")),
     ]
     result = score(gold, triples)
     assert result["counts"]["target_recall"] == [2, 3]
-    assert [e["gold"] for e in result["attribute_errors"] if e["check"] == "target_recall"] == [
-        ["kollektivavtal"]]
+    assert [e["gold"] for e in result["attribute_errors"] if e["check"] == "target_recall"] == [["kollektivavtal"]]
 
 
 def test_goal_labels_match_after_normalising_or_by_containment():
-    gold = gold_doc([
-        gold_measure("M1", 10, "Att utveckla kollektivtrafiken", goal="G1"),
-        gold_measure("M2", 20, "Att bygga ut bredbandet", goal="G2"),
-        gold_measure("M3", 30, "Att minska hyrpersonalen", goal="G1"),
-    ])
-    gold["goals"] = [{"id": "G1", "label": "Regional utveckling för hela länet."},
-                     {"id": "G2", "label": "Regionen skapar mervärde"}]
+    gold = gold_doc(
+        [
+            gold_measure("M1", 10, "Att utveckla kollektivtrafiken", goal="G1"),
+            gold_measure("M2", 20, "Att bygga ut bredbandet", goal="G2"),
+            gold_measure("M3", 30, "Att minska hyrpersonalen", goal="G1"),
+        ]
+    )
+    gold["goals"] = [
+        {"id": "G1", "label": "Regional utveckling för hela länet."},
+        {"id": "G2", "label": "Regionen skapar mervärde"},
+    ]
     triples = [
         *measure("a", 10, "Att utveckla kollektivtrafiken", servesGoal="goal/a"),
         *measure("b", 20, "Att bygga ut bredbandet", servesGoal="goal/b"),
@@ -214,12 +255,19 @@ def test_metadata_fields():
         (person, ORG + "memberOf", "party/S"),
         (person, PKG + "role", text("gruppledare")),
     ]
-    gold = gold_doc([], authors=[{"abbr": "S"}, {"abbr": "V"}], signatories=[
-        {"name": "Anna  Andersson", "party_abbr": "S", "role": "Gruppledare"}])
+    gold = gold_doc(
+        [],
+        authors=[{"abbr": "S"}, {"abbr": "V"}],
+        signatories=[{"name": "Anna  Andersson", "party_abbr": "S", "role": "Gruppledare"}],
+    )
     result = score(gold, triples)
     assert {k: v["ok"] for k, v in result["metadata"].items()} == {
-        "region": True, "period": False, "authors": True, "signatories": True,
-        "signatory_roles": True}
+        "region": True,
+        "period": False,
+        "authors": True,
+        "signatories": True,
+        "signatory_roles": True,
+    }
     assert result["counts"]["metadata"] == [4, 5]
 
 
@@ -248,13 +296,33 @@ def test_harness_scores_every_gold_document(harness):
     assert "| Measures recall (core) |" in markdown
 
 
-@pytest.mark.xfail(strict=False, reason="extraction below issue-3 targets; see docs/evaluation.md")
+NOT_YET_MET = {"relation", "target_recall"}  # overall below the issue-3 target; see docs/evaluation.md
+FLOORS = {"relation": 0.75, "target_recall": 0.78}  # today's level, so a regression still fails CI
+
+
+def below(report: dict, limits: dict[str, float]) -> dict:
+    """Metrics under their limit, overall and per document, in the documents where they apply."""
+    scored = [("overall", report["overall"]), *((d["gold"], d) for d in report["documents"])]
+    return {
+        (name, key): doc["metrics"][key]
+        for name, doc in scored
+        for key, limit in limits.items()
+        if doc["metrics"][key] < limit
+    }
+
+
+def test_harness_meets_the_targets_it_meets(harness):
+    """Every met target is asserted, so a regression fails CI."""
+    report, _ = harness
+    met = {k: v for k, v in TARGETS.items() if k not in NOT_YET_MET}
+    assert not below(report, met), f"below target: {below(report, met)}"
+    assert not below(report, FLOORS), f"below today's floor: {below(report, FLOORS)}"
+
+
+@pytest.mark.xfail(strict=True, reason="relation and target recall are below the issue-3 targets")
 def test_harness_meets_issue_3_targets(harness):
     report, _ = harness
-    scored = [("overall", report["overall"]), *((d["gold"], d) for d in report["documents"])]
-    missed = {(name, key): doc["metrics"][key] for name, doc in scored
-              for key, target in TARGETS.items() if doc["metrics"][key] < target}
-    assert not missed, f"below target: {missed}"
+    assert not below(report, TARGETS), f"below target: {below(report, TARGETS)}"
 
 
 def test_target_words_match_compounds_but_not_short_fragments():
