@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from api import models
 from api.deps import relation_name, resolve, store
 from api.pagination import decode, page
 from graph import queries, traversal
@@ -14,7 +15,7 @@ router = APIRouter(prefix="/api", tags=["browse"])
 Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
 
 
-@router.get("/entities", summary="List or search entities by type and label")
+@router.get("/entities", response_model=models.EntityPage, summary="List or search entities by type and label")
 def entities(
     request: Request, type: str | None = None, q: str | None = None, limit: Limit = 50, cursor: str | None = None
 ) -> dict:
@@ -29,7 +30,11 @@ def entity(request: Request, entity_id: str) -> dict:
     return queries.describe(store(request), resolve(request, entity_id))
 
 
-@router.get("/neighbours", summary="Neighbours of an entity to a depth, optionally by relation")
+@router.get(
+    "/neighbours",
+    response_model=models.Neighbourhood,
+    summary="Neighbours of an entity to a depth, optionally by relation",
+)
 def neighbours(
     request: Request,
     id: str,
@@ -43,7 +48,7 @@ def neighbours(
     return traversal.as_json(graph, traversal.labels_for(store(request), list(graph.nodes)))
 
 
-@router.get("/paths", summary="Shortest path between two entities")
+@router.get("/paths", response_model=models.Path, summary="Shortest path between two entities")
 def paths(request: Request, source: str, target: str, max_depth: Annotated[int, Query(ge=1, le=8)] = 6) -> dict:
     a, b = resolve(request, source), resolve(request, target)
     edges = traversal.shortest_path(store(request), a, b, max_depth)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 
+from api import models
 from api.deps import relation_name, resolve, store
 from api.pagination import decode, page
 from graph import queries
@@ -16,18 +17,24 @@ from ontology.terms import entity_iri
 router = APIRouter(prefix="/api", tags=["policy"])
 
 
-@router.get("/proposals", summary="Proposals with region, period, authors and counts")
+@router.get(
+    "/proposals", response_model=models.ProposalList, summary="Proposals with region, period, authors and counts"
+)
 def proposals(request: Request) -> dict:
     return {"items": queries.list_proposals(store(request))}
 
 
-@router.get("/proposals/{slug}", summary="One proposal's metadata")
+@router.get("/proposals/{slug}", response_model=models.Proposal, summary="One proposal's metadata")
 def proposal(request: Request, slug: str) -> dict:
     iri = resolve(request, f"proposal/{slug}", "proposal")
     return next(p for p in queries.list_proposals(store(request)) if p["iri"] == iri)
 
 
-@router.get("/measures", summary="Measures filtered by actor, relation, target, goal, proposal")
+@router.get(
+    "/measures",
+    response_model=models.MeasurePage,
+    summary="Measures filtered by actor, relation, target, goal, proposal",
+)
 def measures(
     request: Request,
     actor: str | None = None,
@@ -49,13 +56,13 @@ def measures(
     return page(rows, limit)
 
 
-@router.get("/goals", summary="Goals with the measures that serve them")
+@router.get("/goals", response_model=models.GoalList, summary="Goals with the measures that serve them")
 def goals(request: Request, proposal: str | None = None) -> dict:
     iri = resolve(request, proposal and f"proposal/{proposal.removeprefix('proposal/')}", "proposal")
     return {"items": queries.goals_with_measures(store(request), iri)}
 
 
-@router.get("/frames", summary="Budget frames per committee and year, per proposal")
+@router.get("/frames", response_model=models.FrameList, summary="Budget frames per committee and year, per proposal")
 def frames(
     request: Request, committee: str | None = None, year: Annotated[int | None, Query(ge=1990, le=2100)] = None
 ) -> dict:
@@ -63,7 +70,7 @@ def frames(
     return {"items": queries.budget_frames(store(request), iri, year)}
 
 
-@router.get("/stats", summary="Counts per class and per proposal")
+@router.get("/stats", response_model=models.Stats, summary="Counts per class and per proposal")
 def stats(request: Request) -> dict:
     return queries.statistics(store(request))
 

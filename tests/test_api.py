@@ -196,8 +196,10 @@ def test_cors_header(client):
 
 
 def test_openapi_documents_the_endpoints(client):
-    paths = client.get("/openapi.json").json()["paths"]
-    assert {"/sparql", "/api/measures", "/api/neighbours", "/api/paths", "/api/export"} <= set(paths)
+    spec = client.get("/openapi.json").json()
+    assert {"/sparql", "/api/measures", "/api/neighbours", "/api/paths", "/api/export"} <= set(spec["paths"])
+    measure = spec["components"]["schemas"]["Measure"]["properties"]
+    assert {"text", "amount_msek", "effects", "evidence", "actors", "goal"} <= set(measure)
 
 
 def test_budget_frames_compare_committees_across_proposals(client):

@@ -1,0 +1,127 @@
+"""The JSON shapes of the API: documented in OpenAPI, and a contract for other apps (keep names stable)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Ref(BaseModel):
+    """A link to any node: `id` is the path after https://w3id.org/policykg/id/ (null outside it)."""
+
+    id: str | None
+    iri: str
+    label: str
+
+
+class Evidence(BaseModel):
+    quote: str = Field(description="verbatim text from the source file")
+    line: int = Field(description="1-based line in the bundled file where the quote starts")
+
+
+class Effect(BaseModel):
+    relation: str = Field(
+        description="funds, cuts, reopens, closes, investigates, establishes, reorganizes, "
+        "changesFee, advocates, transfers or affects"
+    )
+    target: Ref
+
+
+class Measure(Ref):
+    text: str
+    kind: str = Field(description="yrkande, åtgärd, uppdrag, budgetpost or beslutsförslag")
+    amount_msek: float | None = Field(description="signed MSEK: + spending, − saving")
+    amount_period: str | None
+    proposal: Ref
+    goal: Ref | None
+    committee: Ref | None
+    actors: list[Ref]
+    effects: list[Effect]
+    evidence: Evidence
+
+
+class MeasurePage(BaseModel):
+    items: list[Measure]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
+
+
+class EntityItem(Ref):
+    type: str
+
+
+class EntityPage(BaseModel):
+    items: list[EntityItem]
+    next_cursor: str | None
+
+
+class Proposal(Ref):
+    title: str
+    source_file: str
+    content_hash: str
+    period: list[int] | None = Field(description="[first year, last year]")
+    region: Ref | None
+    authors: list[Ref]
+    signatories: list[Ref]
+    measures: int
+    goals: int
+
+
+class ProposalList(BaseModel):
+    items: list[Proposal]
+
+
+class Goal(Ref):
+    level: str
+    line: int
+    proposal: Ref
+    measures: list[Ref]
+
+
+class GoalList(BaseModel):
+    items: list[Goal]
+
+
+class Frame(BaseModel):
+    proposal: Ref
+    committee: Ref
+    year: int
+    amount_msek: float
+    evidence: Evidence
+
+
+class FrameList(BaseModel):
+    items: list[Frame]
+
+
+class ProposalCount(Ref):
+    measures: int
+    goals: int
+
+
+class Stats(BaseModel):
+    triples: int
+    classes: dict[str, int]
+    proposals: list[ProposalCount]
+
+
+class Node(BaseModel):
+    iri: str
+    id: str | None
+    label: str
+    depth: int | None = None
+
+
+class Edge(BaseModel):
+    source: str
+    relation: str
+    target: str
+
+
+class Neighbourhood(BaseModel):
+    nodes: list[Node]
+    edges: list[Edge]
+
+
+class Path(BaseModel):
+    length: int
+    nodes: list[Ref]
+    edges: list[Edge]
