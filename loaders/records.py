@@ -37,6 +37,8 @@ class Target:
     label: str
     kind: str  # Hospital | Committee | Service | Concept | Region | Place
     mention: str = ""
+    count: int | None = None  # for a collective reference ("tre akutsjukhus"): the number it names
+    emergency: bool | None = None  # … and whether it says the hospitals give emergency care
 
 
 @dataclass

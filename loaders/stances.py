@@ -249,7 +249,12 @@ def find_mentions(text: str, region: str) -> list[Mention]:
     for ref in refs:
         for hospital in ref.hospitals:
             out.append(
-                Mention(ref.start, ref.end, Target(hospital.iri, hospital.label, "Hospital", ref.text), "collective")
+                Mention(
+                    ref.start,
+                    ref.end,
+                    Target(hospital.iri, hospital.label, "Hospital", ref.text, ref.count, ref.emergency),
+                    "collective",
+                )
             )
         if ref.emergency:
             slug = lexicon()["collective"]["emergency_concept"]

@@ -166,6 +166,10 @@ def one_stance(doc: Document, st: Stance) -> Iterator[Triple]:
         yield s, PKG + "reportedBy", iri(reporter)
     if st.derived_from:
         yield s, PKG + "derivedFrom", iri(st.derived_from)
+    if st.via == "collective" and st.about.count is not None:
+        yield s, PKG + "collectiveCount", lit(st.about.count, "integer")
+    if st.via == "collective" and st.about.emergency is not None:
+        yield s, PKG + "emergencyCare", lit(str(st.about.emergency).lower(), "boolean")
     yield from evidence(s, st.quote, st.line)
 
 

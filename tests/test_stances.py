@@ -429,3 +429,13 @@ def test_conflicts_page_with_a_cursor(client):
     assert len(first["items"]) == 1 and first["next_cursor"]
     second = client.get("/api/conflicts", params={"limit": 1, "cursor": first["next_cursor"]}).json()
     assert second["items"] and second["items"][0]["key"] > first["items"][0]["key"]
+
+
+def test_collective_references_keep_count_and_emergency_care(client):
+    """The three-hospitals sentence keeps "tre" and that each hospital is to give emergency care."""
+    query = """SELECT ?h ?n ?e WHERE { ?s pkg:about ?h ; pkg:collectiveCount ?n ; pkg:emergencyCare ?e ;
+        pkg:sourceLine 19 ; pkg:statedIn ?p . ?p pkg:sourceFile ?f . FILTER(STRSTARTS(?f, "000_")) }"""
+    rows = client.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+    hospitals = {r["h"]["value"].rsplit("/", 1)[1] for r in rows}
+    assert hospitals == {"sundsvalls-sjukhus", "solleftea-sjukhus", "ornskoldsviks-sjukhus"}
+    assert {(r["n"]["value"], r["e"]["value"]) for r in rows} == {("3", "true")}
