@@ -135,7 +135,7 @@ def measure_filters(actor=None, relation=None, target=None, goal=None, proposal=
     elif relation:
         parts.append(f"?m pkg:{relation} ?anyTarget .")
     elif target:
-        parts.append(f"?m ?rel <{target}> . ?rel rdfs:subPropertyOf* pkg:affects .")
+        parts.append(f"VALUES ?rel {{ {' '.join(f'<{p}>' for p in RELATION_PROPS)} }} ?m ?rel <{target}> .")
     if goal:
         parts.append(f"?m pkg:servesGoal <{goal}> .")
     if proposal:
@@ -144,18 +144,38 @@ def measure_filters(actor=None, relation=None, target=None, goal=None, proposal=
 
 
 def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]:
-    rows = store.select(
-        f"SELECT * WHERE {{ {MEASURE_FIELDS} {measure_filters(**filters)} "
+    """One page of measures: pick the page's IRIs first, then fetch their details in three batched queries."""
+    page = store.select(
+        f"SELECT DISTINCT ?m WHERE {{ {measure_filters(**filters)} ?m a pkg:Measure . "
         f"BIND(?m AS ?s) {keyset(after)} }} ORDER BY ?m LIMIT {limit + 1}"
     )
-    rows = list({r["m"].value: r for r in rows}.values())
-    return [measure_row(store, r) for r in rows]
+    iris = [r["m"].value for r in page]
+    if not iris:
+        return []
+    values = "VALUES ?m { " + " ".join(f"<{i}>" for i in iris) + " }"
+    details = {r["m"].value: r for r in store.select(f"SELECT * WHERE {{ {values} {MEASURE_FIELDS} }}")}
+    actors = grouped(store, values, "?m pkg:proposedBy ?o .")
+    effects = grouped(store, f"{values} VALUES ?p {{ {' '.join(f'<{p}>' for p in RELATION_PROPS)} }}", "?m ?p ?o .")
+    return [measure_row(details[i], actors.get(i, []), effects.get(i, [])) for i in iris if i in details]
 
 
-def measure_row(store, r: dict) -> dict:
-    iri = r["m"].value
+def grouped(store, values: str, pattern: str) -> dict[str, list[dict]]:
+    """Linked nodes with labels for a batch of measures, keyed by measure IRI (and ?p when bound)."""
+    rows = store.select(
+        f"SELECT ?m ?p ?o (SAMPLE(?l) AS ?label) WHERE {{ {values} {pattern} OPTIONAL {{ ?o rdfs:label ?l }} }} "
+        "GROUP BY ?m ?p ?o ORDER BY ?m ?p ?o"
+    )
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        node = ref(r["o"].value, value(r.get("label")))
+        item = {"relation": r["p"].value[len(PKG) :], "target": node} if "p" in r else node
+        out.setdefault(r["m"].value, []).append(item)
+    return out
+
+
+def measure_row(r: dict, actors: list[dict], effects: list[dict]) -> dict:
     return {
-        **ref(iri, r["text"].value),
+        **ref(r["m"].value, r["text"].value),
         "text": r["text"].value,
         "kind": r["kind"].value,
         "amount_msek": value(r.get("amount")),
@@ -163,8 +183,8 @@ def measure_row(store, r: dict) -> dict:
         "proposal": ref(r["proposal"].value, r["ptitle"].value),
         "goal": ref(r["goal"].value, value(r.get("goalLabel"))) if "goal" in r else None,
         "committee": ref(r["committee"].value, value(r.get("committeeLabel"))) if "committee" in r else None,
-        "actors": linked(store, iri, "pkg:proposedBy"),
-        "effects": effects(store, iri),
+        "actors": actors,
+        "effects": effects,
         "evidence": {"quote": r["quote"].value, "line": value(r["line"])},
     }
 
@@ -175,16 +195,6 @@ def linked(store, iri: str, prop: str) -> list[dict]:
         "OPTIONAL { ?o rdfs:label ?l } } GROUP BY ?o ORDER BY ?o"
     )
     return [ref(r["o"].value, value(r.get("label"))) for r in rows]
-
-
-def effects(store, iri: str) -> list[dict]:
-    """The measure's relations to services: [{relation, target}]."""
-    values = " ".join(f"<{p}>" for p in RELATION_PROPS)
-    rows = store.select(
-        f"SELECT ?p ?o (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?p {{ {values} }} "
-        f"<{iri}> ?p ?o . OPTIONAL {{ ?o rdfs:label ?l }} }} GROUP BY ?p ?o ORDER BY ?p ?o"
-    )
-    return [{"relation": r["p"].value[len(PKG) :], "target": ref(r["o"].value, value(r.get("label")))} for r in rows]
 
 
 def list_proposals(store) -> list[dict]:
