@@ -124,12 +124,16 @@ MEASURE_FIELDS = """
 """
 
 
-def measure_filters(actor=None, relation=None, target=None, goal=None, proposal=None) -> str:
+def actor_and_groups(store, actor: str) -> list[str]:
+    """The actor and every coalition or majority it belongs to: their measures are its measures too."""
+    groups = store.select(f"SELECT DISTINCT ?g WHERE {{ ?g org:hasMember <{actor}> }}")
+    return [actor, *(r["g"].value for r in groups)]
+
+
+def measure_filters(actors=None, relation=None, target=None, goal=None, proposal=None) -> str:
     parts = []
-    if actor:
-        parts.append(
-            f"{{ ?m pkg:proposedBy <{actor}> }} UNION {{ ?m pkg:proposedBy ?grp . ?grp org:hasMember <{actor}> }}"
-        )
+    if actors:
+        parts.append(f"VALUES ?actor {{ {' '.join(f'<{a}>' for a in actors)} }} ?m pkg:proposedBy ?actor .")
     if relation and target:
         parts.append(f"?m pkg:{relation} <{target}> .")
     elif relation:
@@ -145,11 +149,14 @@ def measure_filters(actor=None, relation=None, target=None, goal=None, proposal=
 
 def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]:
     """One page of measures: pick the page's IRIs first, then fetch their details in three batched queries."""
+    actor = filters.pop("actor", None)
+    if actor:
+        filters["actors"] = actor_and_groups(store, actor)
     page = store.select(
-        f"SELECT DISTINCT ?m WHERE {{ {measure_filters(**filters)} ?m a pkg:Measure . "
-        f"BIND(?m AS ?s) {keyset(after)} }} ORDER BY ?m LIMIT {limit + 1}"
+        f"SELECT ?m WHERE {{ {measure_filters(**filters)} ?m a pkg:Measure . "
+        f"BIND(?m AS ?s) {keyset(after)} }} ORDER BY ?m LIMIT {2 * limit + 2}"
     )
-    iris = [r["m"].value for r in page]
+    iris = list(dict.fromkeys(r["m"].value for r in page))[: limit + 1]  # a measure may match twice
     if not iris:
         return []
     values = "VALUES ?m { " + " ".join(f"<{i}>" for i in iris) + " }"
