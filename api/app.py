@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from api import browse, export, policy, sparql, stances
 from api.settings import Settings
 from graph.factory import open_store
+from graph.remote import RemoteStoreError
 
 
 def create_app(settings: Settings | None = None, store=None) -> FastAPI:
@@ -43,6 +44,10 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
         return JSONResponse({"error": exc.detail, "status": exc.status_code}, exc.status_code)
+
+    @app.exception_handler(RemoteStoreError)
+    async def store_unavailable(_: Request, exc: RemoteStoreError) -> JSONResponse:
+        return JSONResponse({"error": str(exc), "status": exc.status}, exc.status)
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -51,8 +51,9 @@ def stances(
         "actor": entity(request, actor, "party", "actor"),
         "kind": kind,
         "region": entity(request, region, "region", "region"),
-        "proposal": entity(request, proposal and f"proposal/{proposal.removeprefix('proposal/')}", "proposal",
-                           "proposal"),
+        "proposal": entity(
+            request, proposal and f"proposal/{proposal.removeprefix('proposal/')}", "proposal", "proposal"
+        ),
         "polarity": polarity,
         "narrower": narrower,
     }

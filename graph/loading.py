@@ -24,6 +24,7 @@ from ontology.terms import (
     graph_iri,
 )
 
+FLUSH_EVERY = 20  # documents between store flushes during a bulk load
 RESERVED = {REFERENCE_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH}
 
 
@@ -88,8 +89,10 @@ def load_paths(store, paths: list[Path], progress=None) -> list[LoadResult]:
     """Load files and folders (*.txt inside folders); inference runs once at the end."""
     files = expand(paths)
     results = []
-    for path in progress(files) if progress else files:
+    for count, path in enumerate(progress(files) if progress else files, start=1):
         results.append(load_bytes(store, path.read_bytes(), path.name, infer=False))
+        if count % FLUSH_EVERY == 0:
+            store.flush()  # written data is held in memory until flushed; keep the footprint flat
     if any(r.status != "unchanged" for r in results):
         recompute_inferred(store)
     return results

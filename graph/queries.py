@@ -162,7 +162,8 @@ def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]
     values = "VALUES ?m { " + " ".join(f"<{i}>" for i in iris) + " }"
     details = {r["m"].value: r for r in store.select(f"SELECT * WHERE {{ {values} {MEASURE_FIELDS} }}")}
     actors = grouped(store, values, "?m pkg:proposedBy ?o .")
-    effects = grouped(store, f"{values} VALUES ?p {{ {' '.join(f'<{p}>' for p in RELATION_PROPS)} }}", "?m ?p ?o .")
+    relations = ", ".join(f"<{p}>" for p in RELATION_PROPS)
+    effects = grouped(store, values, f"?m ?p ?o . FILTER(?p IN ({relations}))")
     return [measure_row(details[i], actors.get(i, []), effects.get(i, [])) for i in iris if i in details]
 
 

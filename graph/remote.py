@@ -16,9 +16,12 @@ request with the `union-default-graph` parameter; on Fuseki configure the datase
 
 Atomicity: a graph whose SPARQL update fits the server's update-size limit (Oxigraph: 1 MiB) is replaced
 by one request "DROP SILENT GRAPH …; INSERT DATA …", which Oxigraph and Fuseki run in one transaction.
-Larger graphs are sent with a Graph Store Protocol PUT of N-Triples. Fuseki runs a PUT in one write
-transaction; Oxigraph server clears the graph and then loads the body in two steps, so a reader that
-queries during a large PUT there can see the graph empty for that moment.
+A larger graph that already exists is compared with what the server holds, and only the difference goes
+("DELETE DATA …; INSERT DATA …", again one transaction): re-loading a document changes few statements.
+Otherwise it is sent with a Graph Store Protocol PUT of N-Triples. Fuseki runs a PUT in one write
+transaction. Oxigraph server clears the graph and then loads the body in a second transaction: for a new
+graph readers see nothing and then everything, but over an existing graph a reader can see it empty for
+that moment (only when the difference itself exceeds the limit, or the graph holds blank nodes).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from collections.abc import Iterable, Iterator
 import httpx
 import pyoxigraph as ox
 
-from graph.store import replace_graph_update
+from graph.store import quad_text, replace_graph_update
 from ontology.terms import SPARQL_PREFIXES, Term
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -134,13 +137,24 @@ class RemoteStore:
         return bool(self.query(SPARQL_PREFIXES + sparql))
 
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
-        """Swap a graph's content: one atomic SPARQL update when it fits, else one Graph Store PUT."""
+        """Swap a graph's content in one transaction whenever the server's size limit allows (see above)."""
         update = replace_graph_update(graph, quads)
-        if not quads or len(update.encode()) <= self.update_limit:
+        if not quads or self._fits(update):
             self._update(update)
             return
+        old = set(self.quads(graph))
+        if old and not _has_blank_nodes(old) and not _has_blank_nodes(quads):
+            delta = delta_update(graph, old, set(quads))
+            if delta is None:
+                return
+            if self._fits(delta):
+                self._update(delta)
+                return
         body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
         self._send("PUT", self.gsp_url, params={"graph": graph}, content=body, headers={"Content-Type": N_TRIPLES})
+
+    def _fits(self, update: str) -> bool:
+        return len(update.encode()) <= self.update_limit
 
     def drop_graph(self, graph: str) -> None:
         self._update(f"DROP SILENT GRAPH <{graph}>")
@@ -167,6 +181,21 @@ class RemoteStore:
 
     def close(self) -> None:
         self.client.close()
+
+
+def delta_update(graph: str, old: set[ox.Quad], new: set[ox.Quad]) -> str | None:
+    """One update that turns the graph's old statements into the new ones; None when nothing changes."""
+    parts = []
+    for verb, quads in (("DELETE", old - new), ("INSERT", new - old)):
+        if quads:
+            body = "\n".join(quad_text(q) for q in quads)
+            parts.append(f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+    return " ;\n".join(parts) or None
+
+
+def _has_blank_nodes(quads: Iterable[ox.Quad]) -> bool:
+    """Blank nodes cannot be matched across requests, so such graphs are never sent as a difference."""
+    return any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads)
 
 
 def _as_quads(rows: ox.QuerySolutions, graph: ox.NamedNode | None) -> Iterator[ox.Quad]:

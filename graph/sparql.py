@@ -13,7 +13,7 @@ UPDATE_WORDS = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|C
 STRINGS_AND_COMMENTS = re.compile(
     r"\"\"\".*?\"\"\"|'''.*?'''|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|<[^<>\s]*>|#[^\n]*", re.S
 )
-SERVICE = re.compile(r"\bSERVICE\b", re.I)
+SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.I)  # the keyword, not ?service or pkg:Service
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sparql")
 
 

@@ -50,8 +50,10 @@ STANCE_FIELDS = """
      pkg:sourceLine ?line ; pkg:quote ?quote .
 """
 
-STANCE_SELECT = "SELECT ?s ?about ?pol ?kind ?p ?line ?quote (SAMPLE(?m) AS ?measure) WHERE {{ {fields} {filters} " \
+STANCE_SELECT = (
+    "SELECT ?s ?about ?pol ?kind ?p ?line ?quote (SAMPLE(?m) AS ?measure) WHERE {{ {fields} {filters} "
     "OPTIONAL {{ ?s pkg:derivedFrom ?m }} }} GROUP BY ?s ?about ?pol ?kind ?p ?line ?quote ORDER BY ?p ?line ?s"
+)
 
 
 def find_stances(store, limit: int = 1000, **filters) -> tuple[list[dict], bool]:
@@ -270,12 +272,19 @@ def with_support(store, stance: dict, most: int = 5) -> dict:
     holder_match = " ".join(f"?s pkg:holder <{h}> ." for h in holders)
     rows = store.select(f"""
       SELECT DISTINCT ?s ?line ?quote ?kind WHERE {{
-        ?s a pkg:Stance ; pkg:about <{stance['about']['iri']}> ; pkg:statedIn <{stance['proposal']['iri']}> ;
-           pkg:polarity <{POLARITY_IRI[stance['polarity']]}> ; pkg:stanceKind ?kind ; pkg:sourceLine ?line ;
-           pkg:quote ?quote . {holder_match} FILTER(?s != <{stance['iri']}>)
+        ?s a pkg:Stance ; pkg:about <{stance["about"]["iri"]}> ; pkg:statedIn <{stance["proposal"]["iri"]}> ;
+           pkg:polarity <{POLARITY_IRI[stance["polarity"]]}> ; pkg:stanceKind ?kind ; pkg:sourceLine ?line ;
+           pkg:quote ?quote . {holder_match} FILTER(?s != <{stance["iri"]}>)
       }} ORDER BY ?line LIMIT {most}""")
-    also = [{"id": ref(r["s"].value, None)["id"], "kind": r["kind"].value, "line": value(r["line"]),
-             "quote": r["quote"].value} for r in rows]
+    also = [
+        {
+            "id": ref(r["s"].value, None)["id"],
+            "kind": r["kind"].value,
+            "line": value(r["line"]),
+            "quote": r["quote"].value,
+        }
+        for r in rows
+    ]
     return {**stance, "also": also}
 
 
@@ -293,8 +302,15 @@ def changes(store, actor=None, target=None, region=None) -> list[dict]:
         common = [p for p in parties_of(earlier) if p["iri"] in {q["iri"] for q in parties_of(later)}]
         if actor and actor not in {p["iri"] for p in common}:
             continue
-        out.append({"parties": common, "about": earlier["about"], "region": earlier["proposal"]["region"],
-                    "earlier": earlier, "later": later})
+        out.append(
+            {
+                "parties": common,
+                "about": earlier["about"],
+                "region": earlier["proposal"]["region"],
+                "earlier": earlier,
+                "later": later,
+            }
+        )
     return out
 
 

@@ -319,9 +319,7 @@ def target_found(gold_target: str, p: Predicted) -> bool:
     """Found when a predicted target's label or altLabel shares a stemmed content word, where a
     word also matches a compound it begins or ends ("primärvårdsledning" ~ "primärvård")."""
     wanted = stems(gold_target) or {normalise(gold_target)}
-    return any(
-        shares_word(wanted, stems(name) or {normalise(name)}) for names in p.targets.values() for name in names
-    )
+    return any(shares_word(wanted, stems(name) or {normalise(name)}) for names in p.targets.values() for name in names)
 
 
 def shares_word(gold: set[str], predicted: set[str]) -> bool:

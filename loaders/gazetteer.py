@@ -40,6 +40,11 @@ class Gazetteer:
                     self.compounds.append((key[0], entry))
         self.longest = max((len(k) for k in self.phrases), default=1)
         self.compounds.sort(key=lambda pair: -len(pair[0]))
+        # the longest key wins, earliest in that order on ties; looked up by length instead of scanned
+        self.compound_index: dict[str, Entry] = {}
+        for key, entry in self.compounds:
+            self.compound_index.setdefault(key, entry)
+        self.compound_lengths = sorted({len(k) for k in self.compound_index}, reverse=True)
 
     def find(self, text: str) -> list[Mention]:
         words = tokens(text)
@@ -66,13 +71,20 @@ class Gazetteer:
         return None
 
     def _compound_at(self, word: str) -> tuple[list[Entry], int] | None:
+        """A reference name that begins or ends the word (or its stem): "primärvårdsramen" → primärvård."""
         lower = word.lower()
         if len(lower) < MIN_COMPOUND + 2:
             return None
-        for key, entry in self.compounds:
-            if lower.startswith(key) or lower.endswith(key) or stem(lower).endswith(key):
-                return [entry], 1
+        stemmed = stem(lower)
+        for n in self.compound_lengths:
+            keys = ([lower[:n], lower[-n:]] if len(lower) >= n else []) + ([stemmed[-n:]] if len(stemmed) >= n else [])
+            hits = [k for k in keys if k in self.compound_index]
+            if hits:
+                return [self.compound_index[min(hits, key=self.compound_order)]], 1
         return None
+
+    def compound_order(self, key: str) -> int:
+        return next(i for i, (k, _) in enumerate(self.compounds) if k == key)
 
 
 @cache

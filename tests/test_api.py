@@ -78,6 +78,8 @@ def test_service_is_refused(client):
     assert "SERVICE" in response.json()["error"]
     quoted = sparql(client, 'SELECT * WHERE { ?s ?p "SERVICE" } LIMIT 1')
     assert quoted.status_code == 200
+    named = sparql(client, "SELECT ?service WHERE { ?service a pkg:Service } LIMIT 1")
+    assert named.status_code == 200 and named.json()["results"]["bindings"]
 
 
 def test_result_limit_is_enforced(client):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 import uvicorn
 
@@ -22,6 +23,7 @@ from graph.remote import RemoteStore
 
 PROPOSALS = "PREFIX pkg: <https://w3id.org/policykg/ns#>\nSELECT ?p WHERE { ?p a pkg:Proposal } ORDER BY ?p"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 
 
 def oxigraph_binary() -> str | None:
@@ -150,13 +152,39 @@ def test_reloading_a_document_replaces_its_graph(api: httpx.Client) -> None:
     assert len(api.get("/api/proposals").json()["items"]) == 5
 
 
-def test_large_graphs_go_by_graph_store_put_and_still_replace(remote: RemoteStore) -> None:
-    put_only = RemoteStore(remote.url, update_limit=1)
+def recording_store(url: str, update_limit: int) -> tuple[RemoteStore, list[str]]:
+    """A RemoteStore with a small update limit that records the requests it sends ("METHOD /path")."""
+    sent: list[str] = []
+    record = [lambda request: sent.append(f"{request.method} {request.url.path}")]
+    client = httpx.Client(timeout=30, event_hooks={"request": record})
+    return RemoteStore(url, update_limit=update_limit, client=client), sent
+
+
+def test_a_large_graph_that_changes_little_is_replaced_by_one_difference_update(remote: RemoteStore) -> None:
+    store, sent = recording_store(remote.url, update_limit=20_000)  # far below one proposal graph
     graph = proposal_graphs(remote)[0]
     quads = list(remote.quads(graph))
     before = remote.size()
-    put_only.replace_graph(graph, quads)
-    put_only.replace_graph(graph, quads)
+    note = ox.Quad(quads[0].subject, ox.NamedNode(RDFS_COMMENT), ox.Literal("benchmark note"), ox.NamedNode(graph))
+    changed = [*quads[1:], note]
+    store.replace_graph(graph, changed)
+    assert sent == ["POST /query", "POST /update"]  # read what is there, then one difference update
+    assert set(remote.quads(graph)) == set(changed)
+    assert remote.size() == before
+    store.replace_graph(graph, quads)
+    assert set(remote.quads(graph)) == set(quads)
+    store.close()
+
+
+def test_graphs_too_large_for_an_update_go_by_graph_store_put(remote: RemoteStore) -> None:
+    store, sent = recording_store(remote.url, update_limit=1)
+    graph = proposal_graphs(remote)[0]
+    quads = list(remote.quads(graph))
+    before = remote.size()
+    store.replace_graph(graph, quads[1:])
+    assert sent == ["POST /query", "PUT /store"]
+    assert remote.size() == before - 1
+    store.replace_graph(graph, quads)
     assert remote.size() == before
     assert set(remote.quads(graph)) == set(quads)
-    put_only.close()
+    store.close()

@@ -1,0 +1,54 @@
+"""Several uvicorn workers on one listening socket that asyncio recognises as TCP.
+
+`uvicorn --workers N` binds its socket with proto 0; asyncio then never sets TCP_NODELAY on accepted
+connections, and every keep-alive request waits ~40 ms for the client's delayed ACK (Linux; uvicorn
+issue Kludex/uvicorn#3149). This launcher binds with IPPROTO_TCP and otherwise does what uvicorn's
+supervisor does: spawn N processes that serve `api.app:create_app` from the shared socket.
+
+    python -m bench.workers HOST PORT WORKERS
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import socket
+import sys
+
+import uvicorn
+
+
+def serve(sock: socket.socket) -> None:
+    """One worker: the app factory reads its settings (store, read-only) from POLICYKG_* variables."""
+    config = uvicorn.Config("api.app:create_app", factory=True, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def main(argv: list[str]) -> None:
+    host, port, count = argv[0], int(argv[1]), int(argv[2])
+    sock = bind(host, port)
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=serve, args=(sock,)) for _ in range(count)]
+    for worker in workers:
+        worker.start()
+
+    def stop(*_: object) -> None:
+        for worker in workers:
+            worker.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for worker in workers:
+        worker.join()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
