@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 import httpx
 import pyoxigraph as ox
 
-from graph.store import quad_text, replace_graph_update
+from graph.store import quad_text, replace_graph_update, solution_rows
 from ontology.terms import SPARQL_PREFIXES, Term
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -129,9 +129,7 @@ class RemoteStore:
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
         """A SELECT with the project prefixes, as a list of {variable: term}."""
-        solutions = self.query(SPARQL_PREFIXES + sparql)
-        names = [v.value for v in solutions.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+        return solution_rows(self.query(SPARQL_PREFIXES + sparql))
 
     def ask(self, sparql: str) -> bool:
         return bool(self.query(SPARQL_PREFIXES + sparql))

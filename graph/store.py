@@ -14,6 +14,12 @@ def quad_text(quad: ox.Quad) -> str:
     return f"{quad.subject} {quad.predicate} {quad.object} ."
 
 
+def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, Term]]:
+    """SELECT solutions as {variable: term} dicts, unbound variables left out."""
+    names = [v.value for v in solutions.variables]
+    return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+
+
 def replace_graph_update(graph: str, quads: Iterable[ox.Quad]) -> str:
     """One SPARQL update that drops a graph and inserts its new content: one transaction."""
     body = "\n".join(quad_text(q) for q in quads)
@@ -45,9 +51,7 @@ class EmbeddedStore:
 
     def select(self, sparql: str) -> list[dict[str, Term]]:
         """A SELECT with the project prefixes, as a list of {variable: term}."""
-        solutions = self.query(SPARQL_PREFIXES + sparql)
-        names = [v.value for v in solutions.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+        return solution_rows(self.query(SPARQL_PREFIXES + sparql))
 
     def ask(self, sparql: str) -> bool:
         return bool(self.query(SPARQL_PREFIXES + sparql))
