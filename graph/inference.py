@@ -29,15 +29,16 @@ LEXICON = Path(__file__).resolve().parents[1] / "loaders" / "lexicon" / "stances
 
 OPPOSITE = {PKG + "Supports": PKG + "Opposes", PKG + "Opposes": PKG + "Supports"}
 
-STANCES = """
-SELECT ?s ?about ?pol ?kind ?p ?region ?start ?line ?quote ?h ?member ?measure WHERE {
+# Narrow queries joined in Python: one wide query with holders and memberships multiplies rows (a coalition's
+# members are stated in every proposal graph that names it, and the default graph is the union of them all).
+STANCES = """SELECT ?s ?about ?pol ?kind ?p ?line ?quote ?measure WHERE {
   ?s a pkg:Stance ; pkg:about ?about ; pkg:polarity ?pol ; pkg:stanceKind ?kind ; pkg:statedIn ?p ;
-     pkg:sourceLine ?line ; pkg:quote ?quote ; pkg:holder ?h .
-  ?p pkg:region ?region .
-  OPTIONAL { ?p pkg:periodStart ?start }
-  OPTIONAL { ?h org:hasMember ?member }
+     pkg:sourceLine ?line ; pkg:quote ?quote .
   OPTIONAL { ?s pkg:derivedFrom ?measure }
 }"""
+HOLDERS = "SELECT DISTINCT ?s ?h WHERE { ?s a pkg:Stance ; pkg:holder ?h }"
+MEMBERS = "SELECT DISTINCT ?g ?member WHERE { ?g org:hasMember ?member }"
+PROPOSALS = "SELECT DISTINCT ?p ?region ?start WHERE { ?p pkg:region ?region OPTIONAL { ?p pkg:periodStart ?start } }"
 
 
 @dataclass
@@ -62,29 +63,31 @@ class StanceRow:
 
 def load_stances(store) -> list[StanceRow]:
     """Every stance with its holders expanded to parties (a coalition or majority → its members)."""
+    proposals = {r["p"].value: r for r in store.select(PROPOSALS)}
+    members: dict[str, set[str]] = defaultdict(set)
+    for r in store.select(MEMBERS):
+        members[r["g"].value].add(r["member"].value)
+    holders: dict[str, set[str]] = defaultdict(set)
+    for r in store.select(HOLDERS):
+        holders[r["s"].value] |= members.get(r["h"].value) or {r["h"].value}
     by_iri: dict[str, StanceRow] = {}
-    holders: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for r in store.select(STANCES):
-        iri = r["s"].value
-        if iri not in by_iri:
-            by_iri[iri] = StanceRow(
-                iri,
-                r["about"].value,
-                r["pol"].value,
-                r["kind"].value,
-                r["p"].value,
-                r["region"].value,
-                int(r["start"].value) if "start" in r else None,
-                int(r["line"].value),
-                r["quote"].value,
-                measure=r["measure"].value if "measure" in r else "",
-            )
-        members = holders[iri][r["h"].value]
-        if "member" in r:
-            members.add(r["member"].value)
-    for iri, per_holder in holders.items():
-        for holder, members in per_holder.items():
-            by_iri[iri].parties |= members or {holder}
+        iri, proposal = r["s"].value, proposals.get(r["p"].value)
+        if iri in by_iri or proposal is None:
+            continue
+        by_iri[iri] = StanceRow(
+            iri,
+            r["about"].value,
+            r["pol"].value,
+            r["kind"].value,
+            r["p"].value,
+            proposal["region"].value,
+            int(proposal["start"].value) if "start" in proposal else None,
+            int(r["line"].value),
+            r["quote"].value,
+            parties=holders.get(iri, set()),
+            measure=r["measure"].value if "measure" in r else "",
+        )
     targets: dict[tuple[str, str], set[str]] = defaultdict(set)
     for row in by_iri.values():
         targets[(row.proposal, row.quote)].add(row.about)
