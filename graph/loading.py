@@ -73,15 +73,13 @@ def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
     if slug != doc.slug:
         doc = extract(data, name, slug=slug)
     before = existing(store, slug)
+    quads = to_quads(doc)
     if before and before[1] == doc.content_hash:
-        status = "unchanged"
-        quads = to_quads(doc)
-    else:
-        quads = to_quads(doc)
-        store.replace_graph(graph_iri(slug), quads)
-        status = "replaced" if before else "added"
-    if infer and status != "unchanged":
+        return LoadResult(slug, name, "unchanged", len(quads), len(doc.measures), len(doc.goals))
+    store.replace_graph(graph_iri(slug), quads)
+    if infer:
         recompute_inferred(store)
+    status = "replaced" if before else "added"
     return LoadResult(slug, name, status, len(quads), len(doc.measures), len(doc.goals))
 
 
