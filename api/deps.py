@@ -22,6 +22,13 @@ def resolve(request: Request, entity_id: str | None, what: str = "entity") -> st
     return iri
 
 
+def resolve_kind(request: Request, value: str | None, kind: str, what: str | None = None) -> str | None:
+    """Like `resolve`, but a bare slug ("vasternorrland", "sjvp-vasternorrland-2025") is read as `{kind}/{slug}`."""
+    if value and "/" not in value and not value.startswith("http"):
+        value = f"{kind}/{value}"
+    return resolve(request, value, what or kind)
+
+
 def relation_name(name: str | None) -> str | None:
     """Accept "funds", "changes_fee" or "changesFee"; refuse anything else with the valid list."""
     if not name:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 
 from api import models
-from api.deps import relation_name, resolve, store
+from api.deps import relation_name, resolve, resolve_kind, store
 from api.pagination import decode, page
 from graph import queries
 from graph.loading import load_bytes, remove_proposal
@@ -50,7 +50,7 @@ def measures(
         "relation": relation_name(relation),
         "target": resolve(request, target, "target"),
         "goal": resolve(request, goal, "goal"),
-        "proposal": resolve(request, proposal and f"proposal/{proposal.removeprefix('proposal/')}", "proposal"),
+        "proposal": resolve_kind(request, proposal, "proposal"),
     }
     rows = queries.list_measures(store(request), limit, decode(cursor), **filters)
     return page(rows, limit)
@@ -58,7 +58,7 @@ def measures(
 
 @router.get("/goals", response_model=models.GoalList, summary="Goals with the measures that serve them")
 def goals(request: Request, proposal: str | None = None) -> dict:
-    iri = resolve(request, proposal and f"proposal/{proposal.removeprefix('proposal/')}", "proposal")
+    iri = resolve_kind(request, proposal, "proposal")
     return {"items": queries.goals_with_measures(store(request), iri)}
 
 
@@ -66,7 +66,7 @@ def goals(request: Request, proposal: str | None = None) -> dict:
 def frames(
     request: Request, committee: str | None = None, year: Annotated[int | None, Query(ge=1990, le=2100)] = None
 ) -> dict:
-    iri = resolve(request, committee and f"committee/{committee.removeprefix('committee/')}", "committee")
+    iri = resolve_kind(request, committee, "committee")
     return {"items": queries.budget_frames(store(request), iri, year)}
 
 

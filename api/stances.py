@@ -10,18 +10,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from api.deps import resolve, store
+from api.deps import resolve_kind, store
 from api.pagination import decode, encode
 from graph import stance_queries as sq
 
 router = APIRouter(prefix="/api", tags=["stances"])
-
-
-def entity(request: Request, value: str | None, kind: str, what: str) -> str | None:
-    """An id ("hospital/solleftea-sjukhus") or, for regions, a bare slug ("vasternorrland") → IRI, 404 if unknown."""
-    if value and "/" not in value and not value.startswith("http"):
-        value = f"{kind}/{value}"
-    return resolve(request, value, what)
 
 
 def check_choice(name: str, given: str | None, allowed) -> None:
@@ -47,13 +40,11 @@ def stances(
     check_choice("kind", kind, sq.KINDS)
     check_choice("polarity", polarity, ("supports", "opposes", "mixed"))
     filters = {
-        "about": entity(request, about, "concept", "target"),
-        "actor": entity(request, actor, "party", "actor"),
+        "about": resolve_kind(request, about, "concept", "target"),
+        "actor": resolve_kind(request, actor, "party", "actor"),
         "kind": kind,
-        "region": entity(request, region, "region", "region"),
-        "proposal": entity(
-            request, proposal and f"proposal/{proposal.removeprefix('proposal/')}", "proposal", "proposal"
-        ),
+        "region": resolve_kind(request, region, "region", "region"),
+        "proposal": resolve_kind(request, proposal, "proposal"),
         "polarity": polarity,
         "narrower": narrower,
     }
@@ -82,9 +73,9 @@ def positions(
     """Stances the actor holds (itself or through a coalition or majority it belongs to), per proposal by period,
     and per target a timeline of its polarity; reported stances are what others say about it."""
     check_choice("kind", kind, sq.KINDS)
-    actor = entity(request, actor_id, "party", "actor")
+    actor = resolve_kind(request, actor_id, "party", "actor")
     rows, truncated = sq.find_stances(
-        store(request), limit, actor=actor, about=entity(request, about, "concept", "target"), kind=kind
+        store(request), limit, actor=actor, about=resolve_kind(request, about, "concept", "target"), kind=kind
     )
     return {
         "actor": sq.ref(actor, sq.labels_of(store(request), {actor}).get(actor)),
@@ -109,9 +100,9 @@ def conflicts(
     is one stance with its kind, holders, proposal, quote and line, plus `also`: more quotes of that position."""
     rows = sq.conflicts(
         store(request),
-        region=entity(request, region, "region", "region"),
-        target=entity(request, target, "concept", "target"),
-        actor=entity(request, actor, "party", "actor"),
+        region=resolve_kind(request, region, "region", "region"),
+        target=resolve_kind(request, target, "concept", "target"),
+        actor=resolve_kind(request, actor, "party", "actor"),
         limit=limit,
         after=decode(cursor),
     )
@@ -127,8 +118,8 @@ def stance_changes(
     """pkg:changedStance pairs (earlier → later) with the parties that hold both stances."""
     rows = sq.changes(
         store(request),
-        actor=entity(request, actor, "party", "actor"),
-        target=entity(request, target, "concept", "target"),
-        region=entity(request, region, "region", "region"),
+        actor=resolve_kind(request, actor, "party", "actor"),
+        target=resolve_kind(request, target, "concept", "target"),
+        region=resolve_kind(request, region, "region", "region"),
     )
     return {"items": rows}
