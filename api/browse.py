@@ -54,7 +54,7 @@ def paths(request: Request, source: str, target: str, max_depth: Annotated[int, 
     edges = traversal.shortest_path(store(request), a, b, max_depth)
     if edges is None:
         raise HTTPException(404, f"no path between {source!r} and {target!r} within {max_depth} steps")
-    nodes = [a] + [o if s == prev else s for prev, (s, _, o) in zip(path_nodes(a, edges), edges, strict=False)]
+    nodes = path_nodes(a, edges)
     labels = traversal.labels_for(store(request), nodes)
     return {
         "length": len(edges),
@@ -64,9 +64,8 @@ def paths(request: Request, source: str, target: str, max_depth: Annotated[int, 
 
 
 def path_nodes(start: str, edges: list[tuple[str, str, str]]) -> list[str]:
-    """The node each edge is entered from, walking the path from `start`."""
-    current, out = start, []
+    """The nodes in walking order from `start`; edges keep their own direction, so step to the other end."""
+    nodes = [start]
     for s, _, o in edges:
-        out.append(current)
-        current = o if s == current else s
-    return out
+        nodes.append(o if s == nodes[-1] else s)
+    return nodes

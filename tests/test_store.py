@@ -7,14 +7,22 @@ import gc
 import pyoxigraph as ox
 import pytest
 from pyshacl import validate
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from api.settings import BUNDLED_CORPUS
 from graph import queries
 from graph.loading import ensure_reference, load_bytes, proposal_graphs
 from graph.store import EmbeddedStore
 from loaders.read import DocumentError
-from ontology.terms import ONTOLOGY_FILE, SHAPES_FILE
+from ontology.terms import (
+    INFERRED_GRAPH,
+    ONTOLOGY_FILE,
+    ONTOLOGY_GRAPH,
+    PKG,
+    REFERENCE_GRAPH,
+    SHAPES_FILE,
+    graph_iri,
+)
 
 CORPUS = sorted(BUNDLED_CORPUS.glob("*.txt"))
 
@@ -44,8 +52,10 @@ def test_every_proposal_has_metadata_measures_goals_and_evidence(store_dir):
         assert p["region"] and p["period"] and p["authors"], p["id"]
         assert p["period"][0] <= p["period"][1]
         assert p["measures"] > 0 and p["goals"] > 0, p["id"]
-    missing = store.select("SELECT ?m WHERE { ?m a pkg:Measure . "
-                           "FILTER NOT EXISTS { ?m pkg:quote ?q ; pkg:sourceLine ?l ; pkg:statedIn ?p } }")
+    missing = store.select(
+        "SELECT ?m WHERE { ?m a pkg:Measure . "
+        "FILTER NOT EXISTS { ?m pkg:quote ?q ; pkg:sourceLine ?l ; pkg:statedIn ?p } }"
+    )
     assert missing == []
     counts = store.select("""SELECT (COUNT(DISTINCT ?a) AS ?amounts) (COUNT(DISTINCT ?f) AS ?funded)
         (COUNT(DISTINCT ?g) AS ?linked) WHERE {
@@ -55,8 +65,10 @@ def test_every_proposal_has_metadata_measures_goals_and_evidence(store_dir):
 
 def test_quotes_are_verbatim_at_their_line(store_dir):
     store = EmbeddedStore(store_dir, read_only=True)
-    rows = store.select("SELECT ?file ?line ?quote WHERE { ?m a pkg:Measure ; pkg:quote ?quote ; "
-                        "pkg:sourceLine ?line ; pkg:statedIn ?p . ?p pkg:sourceFile ?file }")
+    rows = store.select(
+        "SELECT ?file ?line ?quote WHERE { ?m a pkg:Measure ; pkg:quote ?quote ; "
+        "pkg:sourceLine ?line ; pkg:statedIn ?p . ?p pkg:sourceFile ?file }"
+    )
     texts = {f.name: f.read_text("utf-8").split("\n") for f in CORPUS}
     for row in rows:
         lines = texts[row["file"].value]
@@ -92,8 +104,7 @@ def test_failed_load_leaves_the_graph_as_it_was(fresh):
 def test_graph_conforms_to_shapes(store_dir):
     store = EmbeddedStore(store_dir, read_only=True)
     data = Graph()
-    data.parse(data=ox.serialize([q.triple for q in store.quads()], format=ox.RdfFormat.N_TRIPLES),
-               format="nt")
+    data.parse(data=ox.serialize([q.triple for q in store.quads()], format=ox.RdfFormat.N_TRIPLES), format="nt")
     ontology = Graph().parse(ONTOLOGY_FILE)
     shapes = Graph().parse(SHAPES_FILE)
     conforms, _, report = validate(data, shacl_graph=shapes, ont_graph=ontology, inference="rdfs")
@@ -101,10 +112,11 @@ def test_graph_conforms_to_shapes(store_dir):
 
 
 def test_named_graphs_layout(store_dir):
+    """Reference, ontology and inferred statements live apart from each proposal's own graph."""
     store = EmbeddedStore(store_dir, read_only=True)
-    graphs = store.graphs()
-    assert {"https://w3id.org/policykg/graph/reference", "https://w3id.org/policykg/graph/inferred"} <= set(graphs) \
-        or "https://w3id.org/policykg/graph/reference" in graphs
-    assert len(proposal_graphs(store)) == 5
-    dataset = Dataset()
-    assert dataset is not None
+    graphs = set(store.graphs())
+    assert {REFERENCE_GRAPH, ONTOLOGY_GRAPH, INFERRED_GRAPH} <= graphs
+    proposals = {r["p"].value.rsplit("/", 1)[1] for r in store.select("SELECT ?p WHERE { ?p a pkg:Proposal }")}
+    assert set(proposal_graphs(store)) == {graph_iri(slug) for slug in proposals} and len(proposals) == 5
+    inferred = {q.predicate.value for q in store.quads(INFERRED_GRAPH)}
+    assert inferred and inferred <= {PKG + "conflictsWith", PKG + "changedStance"}
