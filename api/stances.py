@@ -96,7 +96,7 @@ def conflicts(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
 ) -> dict:
-    """Pairs linked by pkg:conflictsWith in the inferred graph (recomputed on every load and removal). Each side
+    """Pairs linked by pkg:conflictsWith in the regions' inferred graphs (recomputed on load and removal). Each side
     is one stance with its kind, holders, proposal, quote and line, plus `also`: more quotes of that position."""
     rows = sq.conflicts(
         store(request),

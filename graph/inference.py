@@ -1,4 +1,4 @@
-"""Derived statements in the inferred graph, recomputed from scratch after every load or removal.
+"""Derived statements in the inferred graphs, one per region, recomputed for the regions a load or removal touches.
 
 - pkg:conflictsWith (symmetric, both directions written): two stances of different actors in the same region that
   point in opposite directions on the same target (supports vs opposes; a derived stance stands for its measure, so
@@ -7,7 +7,9 @@
 - pkg:changedStance (earlier → later): two stances of the same party on the same target in the same region, in
   proposals of different periods, with opposite polarity.
 
-Bounded: stances are grouped into positions (proposal, holder parties, target, polarity) and each pair of
+Both relations stay inside one region, so each region's inferred graph (graph/inferred/<region>) is computed from
+that region's stances alone: memory is bounded by the largest region, and a load recomputes only its own region.
+Stances are grouped into positions (proposal, holder parties, target, polarity) and each pair of
 positions is linked once, through one representative stance per side (stated or reported before derived, a
 sentence naming the target itself before a collective reference, then the earliest line).
 """
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ontology.terms import INFERRED_GRAPH, PKG, entity_iri
+from ontology.terms import PKG, entity_iri, inferred_graph, is_inferred_graph
 
 LEXICON = Path(__file__).resolve().parents[1] / "loaders" / "lexicon" / "stances.toml"
 
@@ -31,14 +33,19 @@ OPPOSITE = {PKG + "Supports": PKG + "Opposes", PKG + "Opposes": PKG + "Supports"
 
 # Narrow queries joined in Python: one wide query with holders and memberships multiplies rows (a coalition's
 # members are stated in every proposal graph that names it, and the default graph is the union of them all).
-STANCES = """SELECT ?s ?about ?pol ?kind ?p ?line ?quote ?measure WHERE {
-  ?s a pkg:Stance ; pkg:about ?about ; pkg:polarity ?pol ; pkg:stanceKind ?kind ; pkg:statedIn ?p ;
+# Each is run for one region: {region} is its IRI; MEMBERS for the holders found there.
+STANCES = """SELECT ?s ?about ?pol ?kind ?p ?line ?quote ?measure WHERE {{
+  ?p pkg:region <{region}> .
+  ?s pkg:statedIn ?p ; a pkg:Stance ; pkg:about ?about ; pkg:polarity ?pol ; pkg:stanceKind ?kind ;
      pkg:sourceLine ?line ; pkg:quote ?quote .
-  OPTIONAL { ?s pkg:derivedFrom ?measure }
-}"""
-HOLDERS = "SELECT DISTINCT ?s ?h WHERE { ?s a pkg:Stance ; pkg:holder ?h }"
-MEMBERS = "SELECT DISTINCT ?g ?member WHERE { ?g org:hasMember ?member }"
-PROPOSALS = "SELECT DISTINCT ?p ?region ?start WHERE { ?p pkg:region ?region OPTIONAL { ?p pkg:periodStart ?start } }"
+  OPTIONAL {{ ?s pkg:derivedFrom ?measure }}
+}}"""
+HOLDERS = """SELECT DISTINCT ?s ?h WHERE {{ ?p pkg:region <{region}> .
+  ?s pkg:statedIn ?p ; a pkg:Stance ; pkg:holder ?h }}"""
+MEMBERS = "SELECT DISTINCT ?g ?member WHERE {{ VALUES ?g {{ {groups} }} ?g org:hasMember ?member }}"
+PROPOSALS = """SELECT DISTINCT ?p ?start WHERE {{ ?p a pkg:Proposal ; pkg:region <{region}> .
+  OPTIONAL {{ ?p pkg:periodStart ?start }} }}"""
+REGIONS = "SELECT DISTINCT ?region WHERE { ?p a pkg:Proposal ; pkg:region ?region }"
 
 
 @dataclass
@@ -61,17 +68,20 @@ class StanceRow:
         return (self.kind == "derived", self.beside_report, self.siblings > 1, self.line, self.iri)
 
 
-def load_stances(store) -> list[StanceRow]:
-    """Every stance with its holders expanded to parties (a coalition or majority → its members)."""
-    proposals = {r["p"].value: r for r in store.select(PROPOSALS)}
+def load_stances(store, region: str) -> list[StanceRow]:
+    """A region's stances with their holders expanded to parties (a coalition or majority → its members)."""
+    proposals = {r["p"].value: r for r in store.select(PROPOSALS.format(region=region))}
+    held = [(r["s"].value, r["h"].value) for r in store.select(HOLDERS.format(region=region))]
     members: dict[str, set[str]] = defaultdict(set)
-    for r in store.select(MEMBERS):
-        members[r["g"].value].add(r["member"].value)
+    if held:
+        groups = " ".join(f"<{h}>" for h in sorted({h for _, h in held}))
+        for r in store.select(MEMBERS.format(groups=groups)):
+            members[r["g"].value].add(r["member"].value)
     holders: dict[str, set[str]] = defaultdict(set)
-    for r in store.select(HOLDERS):
-        holders[r["s"].value] |= members.get(r["h"].value) or {r["h"].value}
+    for stance, holder in held:
+        holders[stance] |= members.get(holder) or {holder}
     by_iri: dict[str, StanceRow] = {}
-    for r in store.select(STANCES):
+    for r in store.select(STANCES.format(region=region)):
         iri, proposal = r["s"].value, proposals.get(r["p"].value)
         if iri in by_iri or proposal is None:
             continue
@@ -81,7 +91,7 @@ def load_stances(store) -> list[StanceRow]:
             r["pol"].value,
             r["kind"].value,
             r["p"].value,
-            proposal["region"].value,
+            region,
             int(proposal["start"].value) if "start" in proposal else None,
             int(r["line"].value),
             r["quote"].value,
@@ -144,9 +154,9 @@ def changes(groups) -> set[tuple[str, str]]:
     return pairs
 
 
-def inferred_quads(store) -> list[ox.Quad]:
-    graph = ox.NamedNode(INFERRED_GRAPH)
-    groups = positions(load_stances(store))
+def inferred_quads(store, region: str) -> list[ox.Quad]:
+    graph = ox.NamedNode(inferred_graph(region))
+    groups = positions(load_stances(store, region))
     quads = []
     conflict = ox.NamedNode(PKG + "conflictsWith")
     for a, b in sorted(conflicts(groups)):
@@ -158,6 +168,19 @@ def inferred_quads(store) -> list[ox.Quad]:
     return quads
 
 
-def recompute_inferred(store) -> None:
-    """Conflicts and stance changes across all loaded proposals, written over the inferred graph."""
-    store.replace_graph(INFERRED_GRAPH, inferred_quads(store))
+def proposal_regions(store) -> set[str]:
+    return {r["region"].value for r in store.select(REGIONS)}
+
+
+def recompute_inferred(store, regions: set[str] | None = None) -> None:
+    """Conflicts and stance changes of the given regions (all when None), each written over its own graph.
+
+    Inferred graphs of regions that no longer have proposals (and the single pre-region graph) are dropped.
+    """
+    present = proposal_regions(store)
+    for region in sorted(present if regions is None else regions & present):
+        store.replace_graph(inferred_graph(region), inferred_quads(store, region))
+    wanted = {inferred_graph(r) for r in present}
+    for graph in store.graphs():
+        if is_inferred_graph(graph) and graph not in wanted:
+            store.drop_graph(graph)

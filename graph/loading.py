@@ -17,15 +17,15 @@ from loaders.triples import to_quads
 from ontology.reference import reference_quads
 from ontology.terms import (
     GRAPH,
-    INFERRED_GRAPH,
     ONTOLOGY_FILE,
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
     graph_iri,
+    is_inferred_graph,
 )
 
 FLUSH_EVERY = 20  # documents between store flushes during a bulk load
-RESERVED = {REFERENCE_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH}
+RESERVED = {REFERENCE_GRAPH, ONTOLOGY_GRAPH}
 
 
 @dataclass
@@ -36,6 +36,7 @@ class LoadResult:
     triples: int
     measures: int
     goals: int
+    regions: frozenset[str] = frozenset()  # regions whose inferred graph this load makes stale
 
 
 def ensure_reference(store) -> None:
@@ -76,11 +77,19 @@ def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
     quads = to_quads(doc)
     if before and before[1] == doc.content_hash:
         return LoadResult(slug, name, "unchanged", len(quads), len(doc.measures), len(doc.goals))
+    regions = graph_regions(store, slug) | ({doc.region.iri} if doc.region else set())
     store.replace_graph(graph_iri(slug), quads)
     if infer:
-        recompute_inferred(store)
+        recompute_inferred(store, regions)
     status = "replaced" if before else "added"
-    return LoadResult(slug, name, status, len(quads), len(doc.measures), len(doc.goals))
+    return LoadResult(slug, name, status, len(quads), len(doc.measures), len(doc.goals), frozenset(regions))
+
+
+def graph_regions(store, slug: str) -> set[str]:
+    """The region(s) of the proposal stored under slug (none if it is not stored)."""
+    graph = graph_iri(slug)
+    rows = store.select(f"SELECT DISTINCT ?r WHERE {{ GRAPH <{graph}> {{ ?p a pkg:Proposal ; pkg:region ?r }} }}")
+    return {r["r"].value for r in rows}
 
 
 def load_paths(store, paths: list[Path], progress=None) -> list[LoadResult]:
@@ -91,8 +100,9 @@ def load_paths(store, paths: list[Path], progress=None) -> list[LoadResult]:
         results.append(load_bytes(store, path.read_bytes(), path.name, infer=False))
         if count % FLUSH_EVERY == 0:
             store.flush()  # written data is held in memory until flushed; keep the footprint flat
-    if any(r.status != "unchanged" for r in results):
-        recompute_inferred(store)
+    stale = {region for r in results for region in r.regions}
+    if stale:
+        recompute_inferred(store, stale)
     return results
 
 
@@ -109,13 +119,14 @@ def expand(paths: list[Path]) -> list[Path]:
 
 
 def proposal_graphs(store) -> list[str]:
-    return [g for g in store.graphs() if g.startswith(GRAPH) and g not in RESERVED]
+    return [g for g in store.graphs() if g.startswith(GRAPH) and g not in RESERVED and not is_inferred_graph(g)]
 
 
 def remove_proposal(store, slug: str) -> bool:
     graph = graph_iri(slug)
     if graph not in proposal_graphs(store):
         return False
+    regions = graph_regions(store, slug)
     store.drop_graph(graph)
-    recompute_inferred(store)
+    recompute_inferred(store, regions)
     return True

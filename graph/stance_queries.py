@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from graph.queries import ref, value
-from ontology.terms import INFERRED_GRAPH, PKG
+from ontology.terms import PKG
 
 POLARITIES = {PKG + "Supports": "supports", PKG + "Opposes": "opposes", PKG + "Mixed": "mixed"}
 POLARITY_IRI = {v: k for k, v in POLARITIES.items()}
@@ -247,7 +247,7 @@ def conflicts(store, region=None, target=None, actor=None, limit=100, after=None
         keyset = f'FILTER(STR(?a) > "{a}" || (STR(?a) = "{a}" && STR(?b) > "{b}"))'
     rows = store.select(f"""
       SELECT DISTINCT ?a ?b WHERE {{
-        GRAPH <{INFERRED_GRAPH}> {{ ?a pkg:conflictsWith ?b }}
+        ?a pkg:conflictsWith ?b .
         ?a a pkg:Stance . ?b a pkg:Stance . FILTER(STR(?a) < STR(?b)) {pair_filters(region, target, actor)} {keyset}
       }} ORDER BY ?a ?b LIMIT {limit + 1}""")
     pairs = [(r["a"].value, r["b"].value) for r in rows]
@@ -292,7 +292,7 @@ def changes(store, actor=None, target=None, region=None) -> list[dict]:
     """pkg:changedStance pairs (earlier → later) with the parties that hold both."""
     rows = store.select(f"""
       SELECT DISTINCT ?a ?b WHERE {{
-        GRAPH <{INFERRED_GRAPH}> {{ ?a pkg:changedStance ?b }} {pair_filters(region, target, None)}
+        ?a pkg:changedStance ?b . {pair_filters(region, target, None)}
       }} ORDER BY ?a ?b""")
     pairs = [(r["a"].value, r["b"].value) for r in rows]
     details = stances_by_iri(store, [x for pair in pairs for x in pair])

@@ -66,6 +66,15 @@ def graph_iri(slug: str) -> str:
     return GRAPH + slug
 
 
+def inferred_graph(region: str) -> str:
+    """The graph holding a region's derived statements (conflicts and stance changes never cross regions)."""
+    return f"{INFERRED_GRAPH}/{region.rstrip('/').rsplit('/', 1)[-1]}"
+
+
+def is_inferred_graph(graph: str) -> bool:
+    return graph == INFERRED_GRAPH or graph.startswith(INFERRED_GRAPH + "/")
+
+
 def pkg(local: str) -> ox.NamedNode:
     return ox.NamedNode(PKG + local)
 

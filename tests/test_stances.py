@@ -17,7 +17,7 @@ from loaders.collective import collective_references
 from loaders.pipeline import extract
 from loaders.records import Actor
 from loaders.stances import Context, analyse, split_sentences
-from ontology.terms import entity_iri
+from ontology.terms import entity_iri, inferred_graph, is_inferred_graph
 
 ID = "https://w3id.org/policykg/id/"
 PARTY = {abbr: f"{ID}party/{slug}" for abbr, slug in [
@@ -198,8 +198,8 @@ def test_an_unnamed_majority_stays_an_explicit_unresolved_actor():
 
 
 def conflict_pairs(store) -> set[tuple[str, str]]:
-    rows = store.select("""SELECT ?a ?b WHERE { GRAPH <https://w3id.org/policykg/graph/inferred> {
-        ?a pkg:conflictsWith ?b } }""")
+    rows = store.select("""SELECT ?a ?b WHERE { GRAPH ?g { ?a pkg:conflictsWith ?b }
+        FILTER(STRSTARTS(STR(?g), "https://w3id.org/policykg/graph/inferred/")) }""")
     return {(r["a"].value, r["b"].value) for r in rows}
 
 
@@ -217,6 +217,25 @@ def test_conflicts_follow_loads_and_removals():
     assert conflict_pairs(store) == first
     assert remove_proposal(store, sjvp.slug)
     assert conflict_pairs(store) == set()
+
+
+def inferred_graphs(store) -> dict[str, set[str]]:
+    return {g: {str(q) for q in store.quads(g)} for g in store.graphs() if is_inferred_graph(g)}
+
+
+def test_a_load_recomputes_only_its_own_regions_inferred_graph():
+    store = EmbeddedStore(None)
+    ensure_reference(store)
+    sjvp = load_bytes(store, (BUNDLED_CORPUS / CORPUS["000"]).read_bytes(), CORPUS["000"])
+    norrland = inferred_graphs(store)
+    assert len(sjvp.regions) == 1 and list(norrland) == [inferred_graph(r) for r in sjvp.regions]
+    botten = load_bytes(store, (BUNDLED_CORPUS / CORPUS["002"]).read_bytes(), CORPUS["002"])
+    assert botten.regions and botten.regions.isdisjoint(sjvp.regions)
+    both = inferred_graphs(store)
+    assert set(both) == set(norrland) | {inferred_graph(r) for r in botten.regions}
+    assert {g: both[g] for g in norrland} == norrland  # the other region's graph is left as it was
+    assert remove_proposal(store, botten.slug)
+    assert inferred_graphs(store) == norrland  # the emptied region's graph is gone
 
 
 # --- the bundled corpus over HTTP and SPARQL --------------------------------------------------------------------
@@ -345,16 +364,17 @@ def test_conflicts_through_sparql_are_symmetric_and_between_different_actors(cli
       PREFIX pkg: <https://w3id.org/policykg/ns#>
       PREFIX org: <http://www.w3.org/ns/org#>
       SELECT ?a ?b ?qa ?qb WHERE {
-        GRAPH <https://w3id.org/policykg/graph/inferred> { ?a pkg:conflictsWith ?b }
+        GRAPH <https://w3id.org/policykg/graph/inferred/vasternorrland> { ?a pkg:conflictsWith ?b }
         ?a pkg:about <https://w3id.org/policykg/id/hospital/solleftea-sjukhus> ; pkg:quote ?qa .
         ?b pkg:quote ?qb .
-        FILTER NOT EXISTS { GRAPH <https://w3id.org/policykg/graph/inferred> { ?b pkg:conflictsWith ?a } }
+        FILTER NOT EXISTS {
+          GRAPH <https://w3id.org/policykg/graph/inferred/vasternorrland> { ?b pkg:conflictsWith ?a } }
       }""")
     assert rows == []
     rows = sparql_rows(client, """
       PREFIX pkg: <https://w3id.org/policykg/ns#>
       SELECT ?qa ?qb ?ka ?kb WHERE {
-        GRAPH <https://w3id.org/policykg/graph/inferred> { ?a pkg:conflictsWith ?b }
+        GRAPH <https://w3id.org/policykg/graph/inferred/vasternorrland> { ?a pkg:conflictsWith ?b }
         ?a pkg:about <https://w3id.org/policykg/id/hospital/solleftea-sjukhus> ; pkg:quote ?qa ; pkg:stanceKind ?ka ;
            pkg:polarity pkg:Opposes .
         ?b pkg:quote ?qb ; pkg:stanceKind ?kb ; pkg:polarity pkg:Supports .

@@ -15,13 +15,14 @@ from graph.loading import ensure_reference, load_bytes, proposal_graphs
 from graph.store import EmbeddedStore
 from loaders.read import DocumentError
 from ontology.terms import (
-    INFERRED_GRAPH,
     ONTOLOGY_FILE,
     ONTOLOGY_GRAPH,
     PKG,
     REFERENCE_GRAPH,
     SHAPES_FILE,
     graph_iri,
+    inferred_graph,
+    is_inferred_graph,
 )
 
 CORPUS = sorted(BUNDLED_CORPUS.glob("*.txt"))
@@ -115,8 +116,17 @@ def test_named_graphs_layout(store_dir):
     """Reference, ontology and inferred statements live apart from each proposal's own graph."""
     store = EmbeddedStore(store_dir, read_only=True)
     graphs = set(store.graphs())
-    assert {REFERENCE_GRAPH, ONTOLOGY_GRAPH, INFERRED_GRAPH} <= graphs
+    assert {REFERENCE_GRAPH, ONTOLOGY_GRAPH} <= graphs
     proposals = {r["p"].value.rsplit("/", 1)[1] for r in store.select("SELECT ?p WHERE { ?p a pkg:Proposal }")}
     assert set(proposal_graphs(store)) == {graph_iri(slug) for slug in proposals} and len(proposals) == 5
-    inferred = {q.predicate.value for q in store.quads(INFERRED_GRAPH)}
-    assert inferred and inferred <= {PKG + "conflictsWith", PKG + "changedStance"}
+    regions = {r["r"].value for r in store.select("SELECT DISTINCT ?r WHERE { ?p a pkg:Proposal ; pkg:region ?r }")}
+    assert {g for g in graphs if is_inferred_graph(g)} == {inferred_graph(r) for r in regions} and len(regions) == 2
+    for region in regions:
+        quads = list(store.quads(inferred_graph(region)))
+        assert quads and {q.predicate.value for q in quads} <= {PKG + "conflictsWith", PKG + "changedStance"}
+        subjects = " ".join(sorted({f"<{q.subject.value}>" for q in quads}))
+        elsewhere = store.select(
+            f"SELECT ?s WHERE {{ VALUES ?s {{ {subjects} }} ?s pkg:statedIn ?p . "
+            f"FILTER NOT EXISTS {{ ?p pkg:region <{region}> }} }} LIMIT 1"
+        )
+        assert elsewhere == [], f"{region}'s inferred graph links statements of another region"
