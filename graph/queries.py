@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 import pyoxigraph as ox
 
 from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, RELATIONS, Term, shorten
@@ -152,11 +154,10 @@ def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]
     actor = filters.pop("actor", None)
     if actor:
         filters["actors"] = actor_and_groups(store, actor)
-    page = store.select(
-        f"SELECT ?m WHERE {{ {measure_filters(**filters)} ?m a pkg:Measure . "
-        f"BIND(?m AS ?s) {keyset(after)} }} ORDER BY ?m LIMIT {2 * limit + 2}"
-    )
-    iris = list(dict.fromkeys(r["m"].value for r in page))[: limit + 1]  # a measure may match twice
+    # proposedBy, servesGoal and the relation properties only ever describe measures (their rdfs:domain), so with
+    # one of those filters the type pattern would only add a join (a 4× slower query at 1M triples)
+    typed = "" if any(filters.get(k) for k in ("actors", "relation", "target", "goal")) else "?m a pkg:Measure ."
+    iris = page_after(store, f"SELECT ?m WHERE {{ {measure_filters(**filters)} {typed} }}", after, limit + 1)
     if not iris:
         return []
     values = "VALUES ?m { " + " ".join(f"<{i}>" for i in iris) + " }"
@@ -165,6 +166,15 @@ def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]
     relations = ", ".join(f"<{p}>" for p in RELATION_PROPS)
     effects = grouped(store, values, f"?m ?p ?o . FILTER(?p IN ({relations}))")
     return [measure_row(details[i], actors.get(i, []), effects.get(i, [])) for i in iris if i in details]
+
+
+def page_after(store, select: str, after: str | None, size: int) -> list[str]:
+    """`size` IRIs of ?m in IRI order, after the cursor. Sorted here: Oxigraph's ORDER BY on IRIs decodes and
+    compares every string (0.8 s for the 14k measures of one party at 1M triples), a Python sort takes 50 ms;
+    the sorted list is memoised, so the following pages cost a bisect."""
+    iris = store.memo(select, lambda: sorted({r["m"].value for r in store.select(select)}))
+    start = bisect.bisect_right(iris, after) if after else 0
+    return iris[start : start + size]
 
 
 def grouped(store, values: str, pattern: str) -> dict[str, list[dict]]:

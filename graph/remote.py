@@ -27,7 +27,7 @@ that moment (only when the difference itself exceeds the limit, or the graph hol
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import httpx
 import pyoxigraph as ox
@@ -133,6 +133,10 @@ class RemoteStore:
 
     def ask(self, sparql: str) -> bool:
         return bool(self.query(SPARQL_PREFIXES + sparql))
+
+    def memo(self, key: str, compute: Callable[[], object]) -> object:
+        """No memo: other clients may write to the server at any time."""
+        return compute()
 
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
         """Swap a graph's content in one transaction whenever the server's size limit allows (see above)."""

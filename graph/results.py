@@ -46,8 +46,19 @@ def term_json(term: Term) -> dict:
 
 
 def to_json(variables: list[str], rows: list[dict]) -> bytes:
-    bindings = [{k: term_json(v) for k, v in row.items()} for row in rows]
-    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+    """Written from per-term fragments: results repeat the same IRIs many times, so each is encoded once."""
+    fragments: dict[Term, str] = {}
+    names = {v: json.dumps(v, ensure_ascii=False) for v in variables}
+
+    def encoded(term: Term) -> str:
+        text = fragments.get(term)
+        if text is None:
+            text = fragments[term] = json.dumps(term_json(term), ensure_ascii=False)
+        return text
+
+    bindings = ",".join("{" + ",".join(f"{names[k]}:{encoded(t)}" for k, t in row.items()) + "}" for row in rows)
+    head = json.dumps({"vars": variables}, ensure_ascii=False)
+    return f'{{"head":{head},"results":{{"bindings":[{bindings}]}}}}'.encode()
 
 
 def to_xml(variables: list[str], rows: list[dict]) -> bytes:

@@ -62,7 +62,7 @@ def collect(store, query: str, max_rows: int) -> Result:
         for row in raw:
             if len(rows) >= max_rows:
                 raise QueryRefused(too_many(max_rows), 413)
-            rows.append({v: row[v] for v in variables if row[v] is not None})
+            rows.append({v: term for v, term in zip(variables, row, strict=True) if term is not None})
         return Result("select", variables, rows, [])
     if isinstance(raw, ox.QueryBoolean):
         return Result("ask", [], [], [], bool(raw))

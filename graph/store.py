@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,7 +18,7 @@ def quad_text(quad: ox.Quad) -> str:
 def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, Term]]:
     """SELECT solutions as {variable: term} dicts, unbound variables left out."""
     names = [v.value for v in solutions.variables]
-    return [{n: row[n] for n in names if row[n] is not None} for row in solutions]
+    return [{n: term for n, term in zip(names, row, strict=True) if term is not None} for row in solutions]
 
 
 def replace_graph_update(graph: str, quads: Iterable[ox.Quad]) -> str:
@@ -30,10 +31,12 @@ class EmbeddedStore:
     """pyoxigraph on disk (or in memory with path=None). Queries see the union of all graphs."""
 
     kind = "embedded"
+    MEMO_SIZE = 64
 
     def __init__(self, path: Path | None, read_only: bool = False):
         self.path = path
         self.read_only = read_only
+        self._memo: OrderedDict[str, object] = OrderedDict()
         if path is None:
             self.store = ox.Store()
         elif read_only:
@@ -56,10 +59,23 @@ class EmbeddedStore:
     def ask(self, sparql: str) -> bool:
         return bool(self.query(SPARQL_PREFIXES + sparql))
 
+    def memo(self, key: str, compute: Callable[[], object]) -> object:
+        """A derived answer kept until this process next writes (a read-only open never changes underneath us;
+        a writable one is only written through this object). Least recently used entries go first."""
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return self._memo[key]
+        value = self._memo[key] = compute()
+        if len(self._memo) > self.MEMO_SIZE:
+            self._memo.popitem(last=False)
+        return value
+
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        self._memo.clear()
         self.store.update(replace_graph_update(graph, quads))
 
     def drop_graph(self, graph: str) -> None:
+        self._memo.clear()
         self.store.update(f"DROP SILENT GRAPH <{graph}>")
 
     def graphs(self) -> list[str]:

@@ -11,7 +11,7 @@ from rdflib import Graph
 
 from api.settings import BUNDLED_CORPUS
 from graph import queries
-from graph.loading import ensure_reference, load_bytes, proposal_graphs
+from graph.loading import ensure_reference, load_bytes, proposal_graphs, remove_proposal
 from graph.store import EmbeddedStore
 from loaders.read import DocumentError
 from ontology.terms import (
@@ -89,6 +89,22 @@ def test_reload_is_idempotent(fresh):
     again = load_bytes(store, changed, CORPUS[0].name)
     assert again.status == "replaced" and again.slug == result.slug
     assert len(proposal_graphs(store)) == 1
+
+
+def test_measure_pages_follow_writes(fresh):
+    """Pages come from a memoised sorted list; a load or removal through the store must not serve a stale one."""
+    store, _ = fresh
+    first = load_bytes(store, CORPUS[0].read_bytes(), CORPUS[0].name)
+    before = queries.list_measures(store, 1000, None)
+    assert before == queries.list_measures(store, 1000, None)  # the memoised list gives the same page
+    load_bytes(store, CORPUS[1].read_bytes(), CORPUS[1].name)
+    after = queries.list_measures(store, 1000, None)
+    assert {m["proposal"]["iri"] for m in after} > {m["proposal"]["iri"] for m in before}
+    assert [m["iri"] for m in after] == sorted(m["iri"] for m in after)
+    second = queries.list_measures(store, 5, after[4]["iri"])
+    assert [m["iri"] for m in second] == [m["iri"] for m in after[5:11]]  # one extra: "is there more"
+    remove_proposal(store, first.slug)
+    assert all(m["proposal"]["id"] != f"proposal/{first.slug}" for m in queries.list_measures(store, 1000, None))
 
 
 def test_failed_load_leaves_the_graph_as_it_was(fresh):
