@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from loaders.measures import attach_amount, in_restating_section, lexicon, new_measure
 from loaders.normalise import dehyphenate_text, line_at
 from loaders.records import Block, Document, Measure
-from loaders.relations import cue_pattern
+from loaders.relations import cue_pattern, words_matching
 from loaders.relations import lexicon as relation_lexicon
 
 BOUNDARY = re.compile(r"(?<=[.!?])[\"”)]*\s+(?=[A-ZÅÄÖ\d])")
@@ -35,18 +35,15 @@ def sentences(block: Block) -> Iterator[tuple[str, int]]:
         yield block.raw[start:].strip(), start
 
 
-def word_cue(words: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![\wåäö])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\wåäö])", re.I)
-
-
 def is_proposal(sentence: str) -> bool:
     rules = lexicon()["prose"]
-    if len(sentence) > rules["max_sentence"] or word_cue(rules["not_proposing"]).search(sentence):
+    if len(sentence) > rules["max_sentence"] or words_matching(rules["not_proposing"]).search(sentence):
         return False
-    if word_cue(rules["proposing"]).search(sentence):
+    if words_matching(rules["proposing"]).search(sentence):
         return True
     actions = [r for r in ACTION_RELATIONS if r in relation_lexicon()["cues"]]
-    return bool(word_cue(rules["modals"]).search(sentence)) and any(cue_pattern(r).search(sentence) for r in actions)
+    modal = words_matching(rules["modals"]).search(sentence)
+    return bool(modal) and any(cue_pattern(r).search(sentence) for r in actions)
 
 
 def prose_measures(doc: Document, block: Block) -> list[Measure]:

@@ -14,50 +14,101 @@ def lexicon() -> dict:
 
 
 @cache
-def cue_pattern(relation: str) -> re.Pattern[str]:
-    """Cues match at a word start; a cue written "~satsning" may also end a compound ("lönesatsning")."""
-    cues = sorted(lexicon()["cues"][relation], key=len, reverse=True)
-    parts = [r"\w*" + re.escape(c[1:]) if c.startswith("~") else re.escape(c) for c in cues]
-    return re.compile(r"(?<![\wåäö])(?:" + "|".join(parts) + ")", re.I)
+def cue_pattern(relation: str, table: str = "cues") -> re.Pattern[str]:
+    """Cues match at a word start; a cue written "~satsning" may also end a compound ("lönesatsning"), and one
+    written "investering-" is not the first part of a compound ("investeringsprocessen" is a process)."""
+    cues = sorted(lexicon()[table][relation], key=len, reverse=True)
+    return re.compile(r"(?<![\wåäö])(?:" + "|".join(map(cue_regex, cues)) + ")", re.I)
 
 
-EXCLUDED = re.compile(
-    r"(?<![\wåäö])(?:" + "|".join(re.escape(w) for w in lexicon()["not_cues"]) + r")(?![\wåäö])", re.I
-)
+def cue_regex(cue: str) -> str:
+    if cue.startswith("~"):
+        return r"\w*" + re.escape(cue[1:])
+    if cue.endswith("-"):
+        return re.escape(cue[:-1]) + r"(?!s[a-zåäö])"
+    return re.escape(cue)
+
+
+def words_matching(words: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\wåäö])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\wåäö])", re.I)
+
+
+EXCLUDED = words_matching(lexicon()["not_cues"])
+ROW_NEUTRAL = words_matching(lexicon()["row_neutral"])
+ADVOCACY = words_matching(lexicon()["advocacy_modals"])
+# agent nouns name who does something ("utredare", "samordnarna"), not that it is done
+AGENT_NOUN = re.compile(r"(?<![\wåäö])[\wåäö]{3,}are(?:n|na|s)?(?![\wåäö])", re.I)
+
+
+@cache
+def cue_words() -> frozenset[str]:
+    return frozenset(c for table in ("cues", "weak_cues") for cues in lexicon()[table].values() for c in cues)
+
+
+def without_non_cues(text: str, nominal: bool = False) -> str:
+    """Blank out words that begin like a cue but do not act: descriptive participles and agent nouns.
+    With `nominal`, a participle that opens the text is its verb ("Förbättrad samverkan med …")."""
+    opening = EXCLUDED.match(text) if nominal else None
+    text = text[: opening.end()] + EXCLUDED.sub(blank, text[opening.end() :]) if opening else EXCLUDED.sub(blank, text)
+    return AGENT_NOUN.sub(lambda m: m.group() if m.group().lower() in cue_words() else blank(m), text)
+
+
+def blank(match: re.Match) -> str:
+    """Spaces of the same length, so offsets into the text stay valid."""
+    return " " * len(match.group())
+
+
+def first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
 
 
 def purpose_start(text: str) -> int:
     """Where the first sentence's purpose clause begins ("… för att öka …" says why, not what)."""
-    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    first = first_sentence(text)
     match = re.search(lexicon()["purpose_markers"], first)
     return match.start() if match else len(first)
 
 
-def cue_hits(text: str, before: int | None = None) -> list[str]:
-    """Relations whose cues start before `before`, earliest first (lexicon order breaks ties)."""
+def cue_matches(text: str, before: int | None = None, table: str = "cues") -> list[tuple[re.Match, str]]:
+    """(first match, relation) for relations whose cues start before `before`, earliest first (lexicon order
+    breaks ties, a longer cue wins at the same place)."""
     order = lexicon()["order"]
     limit = len(text) if before is None else before
     found = [
-        (m.start(), -m.end(), order.index(r), r)
+        (m.start(), -m.end(), order.index(r), m, r)
         for r in order
-        if (m := cue_pattern(r).search(text)) and m.start() < limit
+        if r in lexicon()[table] and (m := cue_pattern(r, table).search(text)) and m.start() < limit
     ]
-    return [r for *_, r in sorted(found)]
+    return [(m, r) for *_, m, r in sorted(found, key=lambda f: f[:3])]
+
+
+def cue_hits(text: str, before: int | None = None, table: str = "cues") -> list[str]:
+    return [r for _, r in cue_matches(text, before, table)]
+
+
+def main_cue(text: str) -> re.Match | None:
+    """The cue that carries the main clause: its earliest strong cue, else its earliest weak one."""
+    start = purpose_start(text)
+    found = cue_matches(text, start) or cue_matches(text, start, "weak_cues")
+    return found[0][0] if found else None
 
 
 def classify(text: str, amount: float | None = None) -> str:
-    """The relation of the main clause's earliest cue; for budget rows the amount's sign decides
-    between funds and cuts unless a fee or reorganisation cue says otherwise."""
+    """The relation of the main clause's earliest strong cue (weak cues only when there is none); for budget rows
+    the amount's sign decides between funds and cuts unless a fee or reorganisation cue says otherwise."""
     rules = lexicon()
-    text = EXCLUDED.sub(" ", text)
-    main = cue_hits(text, purpose_start(text))
-    topical = [r for r in rules["topical"] if r in main]
-    strong = [r for r in main if r not in rules["weak"]] or [r for r in cue_hits(text) if r not in rules["weak"]]
-    hits = topical + strong + [r for r in main if r in rules["weak"]]
+    text = without_non_cues(text, nominal=amount is None)
     if amount is not None:
-        specific = [r for r in hits[:1] if r in lexicon()["row_overrides"]]
+        text = ROW_NEUTRAL.sub(blank, text)
+    main = cue_hits(text, purpose_start(text))
+    topical = [r for r in main if r in rules["topical"]]
+    hits = topical + (main or cue_hits(text)) + cue_hits(text, purpose_start(text), "weak_cues")
+    if amount is not None:
+        specific = [r for r in hits[:1] if r in rules["row_overrides"]]
         return specific[0] if specific else ("funds" if amount > 0 else "cuts")
-    return hits[0] if hits else "other"
+    if hits:
+        return hits[0]
+    return "advocates" if ADVOCACY.search(text) else "other"
 
 
 def kind_of(text: str, lead_in: str) -> str | None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from loaders.gazetteer import Mention, gazetteer
 from loaders.measures import lexicon
 from loaders.morphology import stems
 from loaders.read import slug_for
 from loaders.records import Document, Measure, Target
-from loaders.relations import cue_hits, cue_pattern, purpose_start
+from loaders.relations import cue_pattern, first_sentence, main_cue, without_non_cues
+from loaders.relations import lexicon as relation_lexicon
 from ontology.terms import entity_iri
 
 TARGET_KINDS = ("Hospital", "Committee", "Concept")
@@ -47,55 +49,95 @@ def block_index(doc: Document, measure: Measure) -> int:
     return next(i for i, b in enumerate(doc.blocks) if b.line == measure.line)
 
 
-def phrase_words(text: str) -> list[str]:
-    """Content words from the start of text: determiners skipped, stopped at the first function word."""
+TOKEN = re.compile(r"[\wÅÄÖåäö/-]+|,")
+
+
+def phrase_span(text: str) -> tuple[list[str], int]:
+    """Content words from the start of text, and where they end: determiners skipped, stopped at the first
+    function word or comma."""
     rules = lexicon()["phrases"]
     words: list[str] = []
-    for position, word in enumerate(re.findall(r"[\wÅÄÖåäö/-]+", text)):
+    end = 0
+    for position, match in enumerate(TOKEN.finditer(text)):
+        word = match.group()
         lower = word.lower()
+        if word == ",":
+            if words:
+                break
+            continue
         function = lower in rules["stops"] or is_verb(lower) or re.fullmatch(r"[\d,.-]+", word)
         if not words and position < 6 and (function or lower in rules["determiners"]):
             continue
         if function and not (words and lower in rules["joiners"]):
             break
         words.append(word)
+        end = match.end()
         if len(words) >= rules["max_words"]:
             break
     while words and words[-1].lower() in rules["joiners"]:
         words.pop()
-    return words
+    return words, end
+
+
+def phrase_words(text: str) -> list[str]:
+    return phrase_span(text)[0]
+
+
+def enumeration(text: str) -> list[str]:
+    """The phrase at the start of text and those listed after it with commas ("BVC, BUP, öppen förskola")."""
+    phrases: list[str] = []
+    while len(phrases) < lexicon()["phrases"]["max_phrases"]:
+        words, end = phrase_span(text)
+        if not words:
+            break
+        phrases.append(" ".join(words))
+        text = text[end:]
+        if not text.lstrip().startswith(","):
+            break
+        text = text.lstrip()[1:]
+    return phrases
 
 
 def is_verb(word: str) -> bool:
     """Verb stems from the lexicon, or a relation cue ("utökas", "inrätta"), start the word."""
+    if not without_non_cues(word).strip():
+        return False
     padded = word + " "
     if any(padded.startswith(v) for v in lexicon()["phrases"]["verbs"]):
         return True
-    return any(m.start() == 0 for r in lexicon_relations() if (m := cue_pattern(r).match(word)))
+    return any(cue_pattern(r, table).match(word) for table, r in cue_tables())
 
 
-def lexicon_relations() -> list[str]:
-    from loaders.relations import lexicon as relation_lexicon
-
-    return list(relation_lexicon()["cues"])
+@cache
+def cue_tables() -> list[tuple[str, str]]:
+    rules = relation_lexicon()
+    return [(table, r) for table in ("cues", "weak_cues") for r in rules[table]]
 
 
 def noun_phrases(text: str) -> list[str]:
-    """What a measure acts on: the subject before its verb cue and the object after it."""
+    """What a measure acts on: the subject before its main verb cue and the object after it, the roles and
+    prepositional phrases of its first sentence, and the objects of its other verbs there."""
     rules = lexicon()["phrases"]
     words = text.split()
     while words and words[0].lower().strip(",") in rules["openers"]:
         words.pop(0)
     rest = " ".join(words)
-    hits = cue_hits(rest, purpose_start(rest))
-    cue = cue_pattern(hits[0]).search(rest) if hits else None
-    if not cue:
-        return [phrase for phrase in [" ".join(phrase_words(rest))] if len(phrase) >= 4 and not generic(phrase)]
-    end = cue.end() + len(re.match(r"[\wåäö]*", rest[cue.end() :]).group())
-    found = [" ".join(phrase_words(rest[: cue.start()])), " ".join(phrase_words(rest[end:].lstrip(" -")))]
-    found += prepositional_phrases(rest[end : purpose_start(rest)])
+    cue, first = main_cue(rest), first_sentence(rest)
+    found = [" ".join(phrase_words(rest[: cue.start()])), *objects(rest, cue)] if cue else enumeration(rest)
+    found += roles(first) + prepositional_phrases(first)
+    found += [phrase for other in sorted(cue_matches_in(first), key=re.Match.start) for phrase in objects(first, other)]
     phrases = [p.strip(" ,.;:()") for p in found if len(p.strip(" ,.;:()")) >= 4 and not generic(p)]
     return list(dict.fromkeys(phrases))[: lexicon()["phrases"]["max_phrases"]]
+
+
+def objects(text: str, cue: re.Match) -> list[str]:
+    """The phrases after a cue's word ("inrätta en tjänst …", "ta bort generösa fallskärmsavtal")."""
+    end = cue.end() + len(re.match(r"[\wåäö]*", text[cue.end() :]).group())
+    return enumeration(text[end:].lstrip(" -"))
+
+
+def cue_matches_in(text: str) -> list[re.Match]:
+    return [m for table, r in cue_tables() for m in cue_pattern(r, table).finditer(without_non_cues(text))]
 
 
 def generic(phrase: str) -> bool:
@@ -107,7 +149,14 @@ def generic(phrase: str) -> bool:
 def prepositional_phrases(clause: str) -> list[str]:
     """Places and beneficiaries: the phrases after "vid", "på", "inom", "till" … in the main clause."""
     pattern = r"(?<![\wåäö])(?:" + "|".join(lexicon()["phrases"]["prepositions"]) + r")\s+"
-    return [" ".join(phrase_words(clause[m.end() :])) for m in re.finditer(pattern, clause, re.I)]
+    return [phrase for m in re.finditer(pattern, clause, re.I) for phrase in enumeration(clause[m.end() :])]
+
+
+def roles(text: str) -> list[str]:
+    """The roles a post is for: "en tjänst som allergolog", "tjänster som samordnare, strateg …"."""
+    heads = "|".join(lexicon()["phrases"]["role_heads"])
+    pattern = r"(?<![\wåäö])(?:" + heads + r")[a-zåäö]*\s+som\s+"
+    return [phrase for m in re.finditer(pattern, text, re.I) for phrase in enumeration(text[m.end() :])]
 
 
 def minted(phrase: str) -> Target:

@@ -9,6 +9,7 @@ from loaders.gazetteer import gazetteer
 from loaders.pipeline import extract
 from loaders.read import DocumentError, decode
 from loaders.relations import classify
+from loaders.targets import noun_phrases
 
 DOC = """Regionplan och budget 2031 med plan för 2032–2033
 
@@ -119,10 +120,41 @@ def test_trailing_amounts_and_periods():
         ("Antalet chefer minskas", "cuts"),
         ("En ny mottagning inrättas", "establishes"),
         ("Tandvården tillförs resurser", "funds"),
+        # a framing verb decides, whatever the clause goes on to name
+        ("Att regionen verkar för att en ny station byggs i Mora", "advocates"),
+        # agent nouns and descriptive participles are not the action
+        ("Tjänster som utredare och samordnare ska halveras genom att minska antalet", "cuts"),
+        # a cue as the first part of a compound names something else ("investeringsprocessen" is a process)
+        ("Investeringsprocessen ses över", "investigates"),
+        # fee cues may end a compound
+        ("Justering av färdtjänsttaxan", "changes_fee"),
+        ("Skapa fler platser på vårdskolan", "funds"),
+        ("Ta fram en handlingsplan mot matsvinn", "other"),
+        ("Försäljning av lokaler i Falun", "cuts"),
     ],
 )
 def test_relations(text, relation):
     assert classify(text) == relation
+
+
+def test_on_budget_rows_an_adjustment_follows_its_sign_unless_it_is_a_fee():
+    assert classify("Justering för ökade hyror", 2.5) == "funds"
+    assert classify("Justering för lägre hyror", -2.5) == "cuts"
+    assert classify("Justering av parkeringsavgiften", 1.0) == "changes_fee"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Att inrätta en tjänst som dietist vid vårdcentralen i Ludvika.", {"dietist", "vårdcentralen", "Ludvika"}),
+        ("Tjänster som controller, utredare och strateg ska minskas.", {"controller", "utredare och strateg"}),
+        ("Att bilda en mottagning med barnmorska, kurator, dietist och psykolog.", {"kurator", "dietist och psykolog"}),
+        ("Att en utredning tillsätts för att förbättra tillgången till färdtjänst.", {"färdtjänst"}),
+        ("Att det ekonomiska stödet till studieförbund tas bort.", {"ekonomiska stödet", "studieförbund"}),
+    ],
+)
+def test_targets_come_from_roles_lists_and_every_clause_of_the_first_sentence(text, expected):
+    assert expected <= set(noun_phrases(text))
 
 
 def test_gazetteer_matches_inflections_and_compounds():
