@@ -142,8 +142,9 @@ def cue_matches_in(text: str) -> list[re.Match]:
 
 def generic(phrase: str) -> bool:
     """A phrase of nothing but general words ("hela länet", "möjligheten") names no service."""
+    rules = lexicon()["phrases"]
     words = re.findall(r"[\wåäö-]+", phrase.lower())
-    return all(w in lexicon()["phrases"]["generic_nouns"] or w in lexicon()["phrases"]["determiners"] for w in words)
+    return all(w in rules["generic_nouns"] or w in rules["determiners"] or w in rules["stops"] for w in words)
 
 
 def prepositional_phrases(clause: str) -> list[str]:
