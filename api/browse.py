@@ -45,7 +45,7 @@ def neighbours(
     iri = resolve(request, id)
     relations = [relation_name(r) for r in relation] if relation else None
     graph = traversal.neighbourhood(store(request), iri, depth, relations, max_nodes)
-    return traversal.as_json(graph, traversal.labels_for(store(request), list(graph.nodes)))
+    return traversal.as_json(graph, queries.labels_for(store(request), list(graph.nodes)))
 
 
 @router.get("/paths", response_model=models.Path, summary="Shortest path between two entities")
@@ -55,7 +55,7 @@ def paths(request: Request, source: str, target: str, max_depth: Annotated[int, 
     if edges is None:
         raise HTTPException(404, f"no path between {source!r} and {target!r} within {max_depth} steps")
     nodes = path_nodes(a, edges)
-    labels = traversal.labels_for(store(request), nodes)
+    labels = queries.labels_for(store(request), nodes)
     return {
         "length": len(edges),
         "nodes": [queries.ref(n, labels.get(n)) for n in nodes],

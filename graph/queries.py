@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, RELATIONS, Term, shorten
 
 RELATION_PROPS = sorted({PKG + local for local in RELATIONS.values()})
+PROPOSED_BY = PKG + "proposedBy"
 CLASSES = [
     "Proposal",
     "Party",
@@ -150,7 +151,14 @@ def measure_filters(actors=None, relation=None, target=None, goal=None, proposal
 
 
 def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]:
-    """One page of measures: pick the page's IRIs first, then fetch their details in three batched queries."""
+    """One page of measures (and one more, to tell whether there is a next page). Pages are memoised until the
+    store is next written: a party's first page is what many readers ask for."""
+    key = f"measures {sorted(filters.items())} after={after} limit={limit}"
+    return store.memo(key, lambda: measure_page(store, limit, after, **filters))
+
+
+def measure_page(store, limit: int, after: str | None, **filters) -> list[dict]:
+    """Pick the page's IRIs first, then fetch their details in three batched queries."""
     actor = filters.pop("actor", None)
     if actor:
         filters["actors"] = actor_and_groups(store, actor)
@@ -162,9 +170,19 @@ def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]
         return []
     values = "VALUES ?m { " + " ".join(f"<{i}>" for i in iris) + " }"
     details = {r["m"].value: r for r in store.select(f"SELECT * WHERE {{ {values} {MEASURE_FIELDS} }}")}
-    actors = grouped(store, values, "?m pkg:proposedBy ?o .")
-    relations = ", ".join(f"<{p}>" for p in RELATION_PROPS)
-    effects = grouped(store, values, f"?m ?p ?o . FILTER(?p IN ({relations}))")
+    wanted = ", ".join(f"<{p}>" for p in [PROPOSED_BY, *RELATION_PROPS])
+    edges = sorted(
+        (r["m"].value, r["p"].value, r["o"].value)
+        for r in store.select(f"SELECT ?m ?p ?o WHERE {{ {values} ?m ?p ?o . FILTER(?p IN ({wanted})) }}")
+    )
+    labels = labels_for(store, sorted({o for *_, o in edges}))  # one lookup: a label join per edge costs 3×
+    actors: dict[str, list[dict]] = {}
+    effects: dict[str, list[dict]] = {}
+    for m, p, o in edges:
+        if p == PROPOSED_BY:
+            actors.setdefault(m, []).append(ref(o, labels.get(o)))
+        else:
+            effects.setdefault(m, []).append({"relation": p[len(PKG) :], "target": ref(o, labels.get(o))})
     return [measure_row(details[i], actors.get(i, []), effects.get(i, [])) for i in iris if i in details]
 
 
@@ -177,18 +195,16 @@ def page_after(store, select: str, after: str | None, size: int) -> list[str]:
     return iris[start : start + size]
 
 
-def grouped(store, values: str, pattern: str) -> dict[str, list[dict]]:
-    """Linked nodes with labels for a batch of measures, keyed by measure IRI (and ?p when bound)."""
-    rows = store.select(
-        f"SELECT ?m ?p ?o (SAMPLE(?l) AS ?label) WHERE {{ {values} {pattern} OPTIONAL {{ ?o rdfs:label ?l }} }} "
-        "GROUP BY ?m ?p ?o ORDER BY ?m ?p ?o"
-    )
-    out: dict[str, list[dict]] = {}
-    for r in rows:
-        node = ref(r["o"].value, value(r.get("label")))
-        item = {"relation": r["p"].value[len(PKG) :], "target": node} if "p" in r else node
-        out.setdefault(r["m"].value, []).append(item)
-    return out
+def labels_for(store, nodes: list[str]) -> dict[str, str]:
+    """One label per IRI (any language), in batches of 200."""
+    labels: dict[str, str] = {}
+    for i in range(0, len(nodes), 200):
+        values = " ".join(f"<{n}>" for n in nodes[i : i + 200])
+        for r in store.select(
+            f"SELECT ?n (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?n {{ {values} }} ?n rdfs:label ?l }} GROUP BY ?n"
+        ):
+            labels[r["n"].value] = r["label"].value
+    return labels
 
 
 def measure_row(r: dict, actors: list[dict], effects: list[dict]) -> dict:

@@ -31,7 +31,7 @@ class EmbeddedStore:
     """pyoxigraph on disk (or in memory with path=None). Queries see the union of all graphs."""
 
     kind = "embedded"
-    MEMO_SIZE = 64
+    MEMO_SIZE = 32
 
     def __init__(self, path: Path | None, read_only: bool = False):
         self.path = path

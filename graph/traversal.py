@@ -95,16 +95,3 @@ def as_json(graph: nx.MultiDiGraph, labels: dict[str, str]) -> dict:
         ],
         "edges": [{"source": s, "relation": shorten(k), "target": o} for s, o, k in graph.edges(keys=True)],
     }
-
-
-def labels_for(store, nodes: list[str]) -> dict[str, str]:
-    if not nodes:
-        return {}
-    labels: dict[str, str] = {}
-    for i in range(0, len(nodes), 200):
-        values = " ".join(f"<{n}>" for n in nodes[i : i + 200])
-        for r in store.select(
-            f"SELECT ?n (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?n {{ {values} }} ?n rdfs:label ?l }} GROUP BY ?n"
-        ):
-            labels[r["n"].value] = r["label"].value
-    return labels
