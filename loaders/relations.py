@@ -21,6 +21,13 @@ def cue_pattern(relation: str, table: str = "cues") -> re.Pattern[str]:
     return re.compile(r"(?<![\wåäö])(?:" + "|".join(map(cue_regex, cues)) + ")", re.I)
 
 
+@cache
+def any_cue() -> re.Pattern[str]:
+    """Every cue of every relation, strong or weak: where some action is named."""
+    cues = sorted(cue_words(), key=len, reverse=True)
+    return re.compile(r"(?<![\wåäö])(?:" + "|".join(map(cue_regex, cues)) + ")", re.I)
+
+
 def cue_regex(cue: str) -> str:
     if cue.startswith("~"):
         return r"\w*" + re.escape(cue[1:])

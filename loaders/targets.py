@@ -10,8 +10,7 @@ from loaders.measures import lexicon
 from loaders.morphology import stems
 from loaders.read import slug_for
 from loaders.records import Document, Measure, Target
-from loaders.relations import cue_pattern, first_sentence, main_cue, without_non_cues
-from loaders.relations import lexicon as relation_lexicon
+from loaders.relations import any_cue, first_sentence, main_cue, without_non_cues
 from ontology.terms import entity_iri
 
 TARGET_KINDS = ("Hospital", "Committee", "Concept")
@@ -98,6 +97,7 @@ def enumeration(text: str) -> list[str]:
     return phrases
 
 
+@cache
 def is_verb(word: str) -> bool:
     """Verb stems from the lexicon, or a relation cue ("utökas", "inrätta"), start the word."""
     if not without_non_cues(word).strip():
@@ -105,13 +105,7 @@ def is_verb(word: str) -> bool:
     padded = word + " "
     if any(padded.startswith(v) for v in lexicon()["phrases"]["verbs"]):
         return True
-    return any(cue_pattern(r, table).match(word) for table, r in cue_tables())
-
-
-@cache
-def cue_tables() -> list[tuple[str, str]]:
-    rules = relation_lexicon()
-    return [(table, r) for table in ("cues", "weak_cues") for r in rules[table]]
+    return bool(any_cue().match(word))
 
 
 def noun_phrases(text: str) -> list[str]:
@@ -125,7 +119,7 @@ def noun_phrases(text: str) -> list[str]:
     cue, first = main_cue(rest), first_sentence(rest)
     found = [" ".join(phrase_words(rest[: cue.start()])), *objects(rest, cue)] if cue else enumeration(rest)
     found += roles(first) + prepositional_phrases(first)
-    found += [phrase for other in sorted(cue_matches_in(first), key=re.Match.start) for phrase in objects(first, other)]
+    found += [phrase for other in cue_matches_in(first) for phrase in objects(first, other)]
     phrases = [p.strip(" ,.;:()") for p in found if len(p.strip(" ,.;:()")) >= 4 and not generic(p)]
     return list(dict.fromkeys(phrases))[: lexicon()["phrases"]["max_phrases"]]
 
@@ -137,7 +131,7 @@ def objects(text: str, cue: re.Match) -> list[str]:
 
 
 def cue_matches_in(text: str) -> list[re.Match]:
-    return [m for table, r in cue_tables() for m in cue_pattern(r, table).finditer(without_non_cues(text))]
+    return list(any_cue().finditer(without_non_cues(text)))
 
 
 def generic(phrase: str) -> bool:
