@@ -3,6 +3,7 @@
     python -m bench                      # sizes 1,10,100 as far as they fit in 20 minutes; queries on ≥ 1M triples
     python -m bench --quick              # sizes 1,10; queries on ~100k triples; a few minutes
     python -m bench --sizes 1,10,100,1000 --max-minutes 120
+    python -m bench --sizes 10,100,1000 --load-only --max-minutes 75 --json docs/benchmarks-load.json
 
 A size whose estimated load time does not fit is not silently extrapolated: it is reported as skipped,
 and the largest round size that does fit is loaded instead (and reported as such).
@@ -48,6 +49,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--load-seconds", type=float, default=None, help="per load-test run (default 8)")
     p.add_argument("--skip-rdflib", action="store_true", help="leave out engines (c) and (d)")
+    p.add_argument("--load-only", action="store_true", help="stop after the load benchmark (e.g. for 1000x)")
     p.add_argument("--rdflib-cap", type=float, default=20, help="seconds before an rdflib query is abandoned")
     p.add_argument("--flush-variant", type=float, default=10, help="also load this size flushing every 10 docs")
     p.add_argument("--seed", type=int, default=5)
@@ -106,7 +108,7 @@ def load_phase(args: argparse.Namespace, work: Path, clock: Clock) -> tuple[dict
     next_index, loaded, seconds_per_mb = 0, 0.0, None
     for wanted in args.sizes:
         factor = wanted
-        allowance = clock.left() - QUERY_RESERVE_S
+        allowance = clock.left() - (0 if args.load_only else QUERY_RESERVE_S)
         if estimate_s(seconds_per_mb, wanted) > allowance:
             factor = fitting_size(seconds_per_mb, allowance, wanted, loaded)
             out[label(wanted)] = skipped(seconds_per_mb, wanted, allowance, factor)
@@ -292,7 +294,7 @@ def too_slow_for_load(requests: dict[str, dict], sequential: dict) -> dict[str, 
 def run(args: argparse.Namespace, work: Path, clock: Clock, results: dict) -> None:
     results["load"], largest, next_index = load_phase(args, work, clock)
     results["load_growth"] = load.growth(results["load"])
-    if largest is None:
+    if largest is None or args.load_only:
         return
     results["query_store"] = build_phase(args, work, largest, next_index, clock)
     store_dir = Path(results["query_store"]["path"])

@@ -24,7 +24,7 @@ from ontology.terms import (
     is_inferred_graph,
 )
 
-FLUSH_EVERY = 20  # documents between store flushes during a bulk load
+FLUSH_EVERY = 10  # documents between store flushes during a bulk load (RocksDB holds writes in memory until then)
 RESERVED = {REFERENCE_GRAPH, ONTOLOGY_GRAPH}
 
 
