@@ -46,11 +46,6 @@ def ref(iri: str, label: str | None) -> dict:
     return {"id": entity_id(iri), "iri": iri, "label": label or shorten(iri)}
 
 
-def label_of(store, iri: str) -> str | None:
-    rows = store.select(f"SELECT ?l WHERE {{ <{iri}> rdfs:label ?l }} LIMIT 1")
-    return rows[0]["l"].value if rows else None
-
-
 def exists(store, iri: str) -> bool:
     return store.ask(f"ASK {{ <{iri}> ?p ?o }}")
 
