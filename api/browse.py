@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
 
 from api import models
 from api.deps import relation_name, resolve, store
@@ -41,11 +42,12 @@ def neighbours(
     depth: Annotated[int, Query(ge=1, le=4)] = 1,
     relation: Annotated[list[str] | None, Query()] = None,
     max_nodes: Annotated[int, Query(ge=1, le=5000)] = 500,
-) -> dict:
+) -> JSONResponse:
+    """Built by graph.traversal in the documented shape; returned as is (a hot path: no second validation)."""
     iri = resolve(request, id)
     relations = [relation_name(r) for r in relation] if relation else None
     graph = traversal.neighbourhood(store(request), iri, depth, relations, max_nodes)
-    return traversal.as_json(graph, queries.labels_for(store(request), list(graph.nodes)))
+    return JSONResponse(traversal.as_json(graph, queries.labels_for(store(request), list(graph.nodes))))
 
 
 @router.get("/paths", response_model=models.Path, summary="Shortest path between two entities")
