@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from graph.store import solution_row
+
 UPDATE_WORDS = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I | re.M)
 STRINGS_AND_COMMENTS = re.compile(
     r"\"\"\".*?\"\"\"|'''.*?'''|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|<[^<>\s]*>|#[^\n]*", re.S
@@ -62,7 +64,7 @@ def collect(store, query: str, max_rows: int) -> Result:
         for row in raw:
             if len(rows) >= max_rows:
                 raise QueryRefused(too_many(max_rows), 413)
-            rows.append({v: term for v, term in zip(variables, row, strict=True) if term is not None})
+            rows.append(solution_row(variables, row))
         return Result("select", variables, rows, [])
     if isinstance(raw, ox.QueryBoolean):
         return Result("ask", [], [], [], bool(raw))

@@ -15,10 +15,15 @@ def quad_text(quad: ox.Quad) -> str:
     return f"{quad.subject} {quad.predicate} {quad.object} ."
 
 
+def solution_row(names: list[str], row: ox.QuerySolution) -> dict[str, Term]:
+    """One solution as {variable: term}, unbound variables left out."""
+    return {n: term for n, term in zip(names, row, strict=True) if term is not None}
+
+
 def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, Term]]:
-    """SELECT solutions as {variable: term} dicts, unbound variables left out."""
+    """SELECT solutions as {variable: term} dicts."""
     names = [v.value for v in solutions.variables]
-    return [{n: term for n, term in zip(names, row, strict=True) if term is not None} for row in solutions]
+    return [solution_row(names, row) for row in solutions]
 
 
 def replace_graph_update(graph: str, quads: Iterable[ox.Quad]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from loaders.measures import attach_amount, in_restating_section, lexicon, new_measure
 from loaders.normalise import dehyphenate_text, line_at
@@ -35,15 +36,21 @@ def sentences(block: Block) -> Iterator[tuple[str, int]]:
         yield block.raw[start:].strip(), start
 
 
-def is_proposal(sentence: str) -> bool:
+@cache
+def word_patterns() -> dict[str, re.Pattern[str]]:
+    """The prose word lists compiled once (is_proposal runs for every sentence)."""
     rules = lexicon()["prose"]
-    if len(sentence) > rules["max_sentence"] or words_matching(rules["not_proposing"]).search(sentence):
+    return {key: words_matching(rules[key]) for key in ("not_proposing", "proposing", "modals")}
+
+
+def is_proposal(sentence: str) -> bool:
+    patterns = word_patterns()
+    if len(sentence) > lexicon()["prose"]["max_sentence"] or patterns["not_proposing"].search(sentence):
         return False
-    if words_matching(rules["proposing"]).search(sentence):
+    if patterns["proposing"].search(sentence):
         return True
     actions = [r for r in ACTION_RELATIONS if r in relation_lexicon()["cues"]]
-    modal = words_matching(rules["modals"]).search(sentence)
-    return bool(modal) and any(cue_pattern(r).search(sentence) for r in actions)
+    return bool(patterns["modals"].search(sentence)) and any(cue_pattern(r).search(sentence) for r in actions)
 
 
 def prose_measures(doc: Document, block: Block) -> list[Measure]:

@@ -107,9 +107,10 @@ def classify(text: str, amount: float | None = None) -> str:
     text = without_non_cues(text, nominal=amount is None)
     if amount is not None:
         text = ROW_NEUTRAL.sub(blank, text)
-    main = cue_hits(text, purpose_start(text))
+    start = purpose_start(text)
+    main = cue_hits(text, start)
     topical = [r for r in main if r in rules["topical"]]
-    hits = topical + (main or cue_hits(text)) + cue_hits(text, purpose_start(text), "weak_cues")
+    hits = topical + (main or cue_hits(text)) + cue_hits(text, start, "weak_cues")
     if amount is not None:
         specific = [r for r in hits[:1] if r in rules["row_overrides"]]
         return specific[0] if specific else ("funds" if amount > 0 else "cuts")
