@@ -35,6 +35,7 @@ class Measure(Ref):
     goal: Ref | None
     committee: Ref | None
     actors: list[Ref]
+    relation: str | None = Field(description="the kind of effect (funds, cuts, …), also when no service was recognised")
     effects: list[Effect]
     evidence: Evidence
 

@@ -35,7 +35,7 @@ def write(store, path: Path, slug: str, source_file: str, nquads: bytes) -> int:
     from ontology.terms import graph_iri
 
     found = existing(store, slug)
-    if found and found[0] != source_file:
+    if found and found.source_file != source_file:
         return load_bytes(store, path.read_bytes(), path.name, infer=False).triples
     quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
     store.replace_graph(graph_iri(slug), quads)

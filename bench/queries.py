@@ -63,8 +63,9 @@ def query_mix(p: Parameters) -> dict[str, str]:
             FILTER(CONTAINS(LCASE(STR(?label)), "{p.word}")) }} LIMIT 100""",
         "party_measures": f"""SELECT ?m ?text ?rel ?target WHERE {{
             ?m pkg:proposedBy <{p.party}> ; pkg:text ?text ; ?rel ?target . VALUES ?rel {{ {RELATIONS} }} }}""",
-        "sum_per_party_relation": f"""SELECT ?party ?rel (SUM(?amount) AS ?total) (COUNT(?m) AS ?n) WHERE {{
-            ?m pkg:proposedBy ?party ; pkg:amount ?amount ; ?rel ?target . VALUES ?rel {{ {RELATIONS} }} }}
+        # each measure once, by its pkg:effect: joining the edges to services would add its amount once per service
+        "sum_per_party_relation": """SELECT ?party ?rel (SUM(?amount) AS ?total) (COUNT(?m) AS ?n) WHERE {
+            ?m pkg:proposedBy ?party ; pkg:amount ?amount ; pkg:effect ?rel }
             GROUP BY ?party ?rel ORDER BY DESC(?total)""",
         "conflicts": f"""SELECT DISTINCT ?target ?funder ?cutter WHERE {{
             ?pa pkg:region <{p.region}> . ?pb pkg:region <{p.region}> .

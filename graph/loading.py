@@ -14,6 +14,7 @@ from graph.inference import recompute_inferred
 from loaders.pipeline import extract
 from loaders.records import Document
 from loaders.triples import to_quads
+from loaders.version import EXTRACTOR_VERSION
 from ontology.reference import reference_quads
 from ontology.terms import (
     GRAPH,
@@ -48,19 +49,34 @@ def ensure_reference(store) -> None:
     )
 
 
-def existing(store, slug: str) -> tuple[str, str] | None:
-    """(sourceFile, contentHash) of the proposal already stored under slug, if any."""
+@dataclass(frozen=True)
+class Stored:
+    """What the store knows of a proposal graph: its file, the digest of its bytes and the extractor that read it."""
+
+    source_file: str
+    content_hash: str
+    extractor_version: str | None
+
+    def is_current(self, doc: Document) -> bool:
+        return self.content_hash == doc.content_hash and self.extractor_version == EXTRACTOR_VERSION
+
+
+def existing(store, slug: str) -> Stored | None:
+    """The proposal already stored under slug, if any."""
     rows = store.select(
-        f"SELECT ?file ?hash WHERE {{ GRAPH <{graph_iri(slug)}> {{ ?p pkg:sourceFile ?file ; "
-        "pkg:contentHash ?hash } } LIMIT 1"
+        f"SELECT ?file ?hash ?version WHERE {{ GRAPH <{graph_iri(slug)}> {{ ?p pkg:sourceFile ?file ; "
+        "pkg:contentHash ?hash OPTIONAL { ?p pkg:extractorVersion ?version } } } LIMIT 1"
     )
-    return (rows[0]["file"].value, rows[0]["hash"].value) if rows else None
+    if not rows:
+        return None
+    version = rows[0].get("version")
+    return Stored(rows[0]["file"].value, rows[0]["hash"].value, version.value if version else None)
 
 
 def choose_slug(store, doc: Document) -> str:
     """Keep the readable slug unless another file already owns it."""
     found = existing(store, doc.slug)
-    if found and found[0] != doc.source_file:
+    if found and found.source_file != doc.source_file:
         return f"{doc.slug}-{doc.content_hash[:6]}"
     return doc.slug
 
@@ -75,7 +91,7 @@ def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
         doc = extract(data, name, slug=slug)
     before = existing(store, slug)
     quads = to_quads(doc)
-    if before and before[1] == doc.content_hash:
+    if before and before.is_current(doc):
         return LoadResult(slug, name, "unchanged", len(quads), len(doc.measures), len(doc.goals))
     regions = graph_regions(store, slug) | ({doc.region.iri} if doc.region else set())
     store.replace_graph(graph_iri(slug), quads)

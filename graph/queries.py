@@ -116,7 +116,7 @@ MEASURE_FIELDS = """
   ?m a pkg:Measure ; pkg:text ?text ; pkg:quote ?quote ; pkg:sourceLine ?line ;
      pkg:measureKind ?kind ; pkg:statedIn ?proposal .
   ?proposal dcterms:title ?ptitle .
-  OPTIONAL { ?m pkg:amount ?amount } OPTIONAL { ?m pkg:amountPeriod ?period }
+  OPTIONAL { ?m pkg:amount ?amount } OPTIONAL { ?m pkg:amountPeriod ?period } OPTIONAL { ?m pkg:effect ?effect }
   OPTIONAL { ?m pkg:servesGoal ?goal . ?goal rdfs:label ?goalLabel }
   OPTIONAL { ?m pkg:committee ?committee . ?committee rdfs:label ?committeeLabel }
 """
@@ -135,7 +135,7 @@ def measure_filters(actors=None, relation=None, target=None, goal=None, proposal
     if relation and target:
         parts.append(f"?m pkg:{relation} <{target}> .")
     elif relation:
-        parts.append(f"?m pkg:{relation} ?anyTarget .")
+        parts.append(f"?m pkg:effect pkg:{relation} .")  # also the measures with no recognised service
     elif target:
         parts.append(f"VALUES ?rel {{ {' '.join(f'<{p}>' for p in RELATION_PROPS)} }} ?m ?rel <{target}> .")
     if goal:
@@ -213,6 +213,7 @@ def measure_row(r: dict, actors: list[dict], effects: list[dict]) -> dict:
         "goal": ref(r["goal"].value, value(r.get("goalLabel"))) if "goal" in r else None,
         "committee": ref(r["committee"].value, value(r.get("committeeLabel"))) if "committee" in r else None,
         "actors": actors,
+        "relation": r["effect"].value[len(PKG) :] if "effect" in r else None,
         "effects": effects,
         "evidence": {"quote": r["quote"].value, "line": value(r["line"])},
     }

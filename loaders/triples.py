@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from loaders.records import Actor, Document, Goal, Measure, Stance, Target
+from loaders.version import EXTRACTOR_VERSION
 from ontology.terms import DCTERMS, ORG, PKG, QB, RDF, RDFS, RELATIONS, XSD, Term, graph_iri
 
 Triple = tuple[str, str, Term]
@@ -34,6 +35,7 @@ def proposal_triples(doc: Document) -> Iterator[Triple]:
     yield s, RDFS + "label", lit(doc.title)
     yield s, PKG + "sourceFile", lit(doc.source_file)
     yield s, PKG + "contentHash", lit(doc.content_hash)
+    yield s, PKG + "extractorVersion", lit(EXTRACTOR_VERSION)
     yield s, PKG + "lineCount", lit(len(doc.lines), "integer")
     yield from evidence(s, doc.lines[doc.title_line - 1].strip(), doc.title_line)
     if doc.region:
@@ -97,6 +99,7 @@ def measure_triples(doc: Document, m: Measure) -> Iterator[Triple]:
     for actor in m.actors:
         yield s, PKG + "proposedBy", iri(actor)
     relation = PKG + RELATIONS.get(m.relation, "affects")
+    yield s, PKG + "effect", iri(relation)
     for target in m.targets:
         yield s, relation, iri(target.iri)
         yield from target_triples(target)

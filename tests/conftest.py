@@ -50,8 +50,9 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cli = [sys.executable, "-m", "api.cli", "serve", "--store", str(store), "--port", str(self.port)]
-        self.process = subprocess.Popen(cli, cwd=ROOT, env={**os.environ, **(env or {})},
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            cli, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         self.wait()
 
     def wait(self) -> None:

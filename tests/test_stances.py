@@ -20,15 +20,34 @@ from loaders.stances import Context, analyse, split_sentences
 from ontology.terms import entity_iri, inferred_graph, is_inferred_graph
 
 ID = "https://w3id.org/policykg/id/"
-PARTY = {abbr: f"{ID}party/{slug}" for abbr, slug in [
-    ("S", "socialdemokraterna"), ("M", "moderaterna"), ("C", "centerpartiet"), ("L", "liberalerna"),
-    ("KD", "kristdemokraterna"), ("V", "vansterpartiet"), ("MP", "miljopartiet"),
-    ("SJVP", "sjukvardspartiet-vasternorrland")]}
-HOSPITAL = {name: f"{ID}hospital/{slug}" for name, slug in [
-    ("Falun", "falu-lasarett"), ("Mora", "mora-lasarett"), ("Avesta", "avesta-lasarett"),
-    ("Ludvika", "ludvika-lasarett"), ("Sollefteå", "solleftea-sjukhus"), ("Sundsvall", "sundsvalls-sjukhus"),
-    ("Örnsköldsvik", "ornskoldsviks-sjukhus"), ("NUS", "nus"), ("Skellefteå", "skelleftea-lasarett"),
-    ("Lycksele", "lycksele-lasarett")]}
+PARTY = {
+    abbr: f"{ID}party/{slug}"
+    for abbr, slug in [
+        ("S", "socialdemokraterna"),
+        ("M", "moderaterna"),
+        ("C", "centerpartiet"),
+        ("L", "liberalerna"),
+        ("KD", "kristdemokraterna"),
+        ("V", "vansterpartiet"),
+        ("MP", "miljopartiet"),
+        ("SJVP", "sjukvardspartiet-vasternorrland"),
+    ]
+}
+HOSPITAL = {
+    name: f"{ID}hospital/{slug}"
+    for name, slug in [
+        ("Falun", "falu-lasarett"),
+        ("Mora", "mora-lasarett"),
+        ("Avesta", "avesta-lasarett"),
+        ("Ludvika", "ludvika-lasarett"),
+        ("Sollefteå", "solleftea-sjukhus"),
+        ("Sundsvall", "sundsvalls-sjukhus"),
+        ("Örnsköldsvik", "ornskoldsviks-sjukhus"),
+        ("NUS", "nus"),
+        ("Skellefteå", "skelleftea-lasarett"),
+        ("Lycksele", "lycksele-lasarett"),
+    ]
+}
 AKUTSJUKHUS = f"{ID}concept/akutsjukhus"
 CORPUS = {p.name[:3]: p.name for p in sorted(BUNDLED_CORPUS.glob("*.txt"))}
 
@@ -71,8 +90,12 @@ def test_a_count_that_does_not_match_reference_data_stays_unresolved():
 # --- polarity and attribution on single sentences ------------------------------------------------------------
 
 AUTHORS = [PARTY["V"]]
-MAJORITY = Actor(entity_iri("majority", "test"), "Majoriteten i Region Dalarna (S, C, L)", "Majority",
-                 members=[PARTY["S"], PARTY["C"], PARTY["L"]])
+MAJORITY = Actor(
+    entity_iri("majority", "test"),
+    "Majoriteten i Region Dalarna (S, C, L)",
+    "Majority",
+    members=[PARTY["S"], PARTY["C"], PARTY["L"]],
+)
 CTX = Context(region="dalarna", authors=AUTHORS, author_parties=set(AUTHORS), majority=MAJORITY, period_start=2031)
 
 
@@ -136,8 +159,11 @@ def test_collective_reference_gives_a_stance_per_hospital_and_about_emergency_ho
 
 def test_sentences_split_but_not_after_abbreviations():
     text = "Regionen ska bl.a. stärka BB. Vi vill t.ex. ha fler barnmorskor i Mora. Ca. 40 mnkr behövs."
-    assert split_sentences(text) == ["Regionen ska bl.a. stärka BB.", "Vi vill t.ex. ha fler barnmorskor i Mora.",
-                                     "Ca. 40 mnkr behövs."]
+    assert split_sentences(text) == [
+        "Regionen ska bl.a. stärka BB.",
+        "Vi vill t.ex. ha fler barnmorskor i Mora.",
+        "Ca. 40 mnkr behövs.",
+    ]
 
 
 # --- a whole proposal written for the tests --------------------------------------------------------------------
@@ -240,6 +266,7 @@ def test_a_load_recomputes_only_its_own_regions_inferred_graph():
 
 # --- the bundled corpus over HTTP and SPARQL --------------------------------------------------------------------
 
+
 def readme_query() -> str:
     """The documented query: the first ```sparql block of the README section "Stances and conflicts"."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
@@ -272,15 +299,22 @@ def test_three_emergency_hospitals_query_names_the_backers(client, proposals):
     sjvp = by_file["000"]
     assert {r["parties"] for r in sjvp} == {"SJVP"}
     assert all(r["region"] == "Västernorrland" for r in sjvp)
-    assert any(set(r["hospitals"].split(", ")) == {"Sundsvalls sjukhus", "Sollefteå sjukhus", "Örnsköldsviks sjukhus"}
-               for r in sjvp)
-    assert any(r["quote"] == "Region Västernorrlands ska ha tre akutsjukhus – i Sundsvall, Sollefteå och "
-               "Örnsköldsvik." and r["line"] == "19" for r in sjvp)
+    assert any(
+        set(r["hospitals"].split(", ")) == {"Sundsvalls sjukhus", "Sollefteå sjukhus", "Örnsköldsviks sjukhus"}
+        for r in sjvp
+    )
+    assert any(
+        r["quote"] == "Region Västernorrlands ska ha tre akutsjukhus – i Sundsvall, Sollefteå och Örnsköldsvik."
+        and r["line"] == "19"
+        for r in sjvp
+    )
     alliance = by_file["002"]
     assert all(set(r["parties"].split()) == {"M", "C", "L", "KD"} for r in alliance)
     assert all(r["region"] == "Västerbotten" for r in alliance)
-    assert any(set(r["hospitals"].split(", ")) == {"Norrlands universitetssjukhus", "Skellefteå lasarett",
-                                                   "Lycksele lasarett"} for r in alliance)
+    assert any(
+        set(r["hospitals"].split(", ")) == {"Norrlands universitetssjukhus", "Skellefteå lasarett", "Lycksele lasarett"}
+        for r in alliance
+    )
     assert any(r["quote"].startswith("TRE SJÄLVSTÄNDIGA OCH ROBUSTA AKUTSJUKHUS") for r in alliance)
 
 
@@ -308,12 +342,19 @@ def test_stances_about_solleftea_supporters_and_the_reported_closure(client, pro
     body = response.json()
     assert body["filters"]["about"]["label"] == "Sollefteå sjukhus"
     supports = stance_list(body["by_polarity"], "supports")
-    reopen = [s for kind, s in supports if kind == "stated" and "återöppna akutkirurgi, akutortopedi samt "
-              "BB/förlossning vid Sjukhuset i Sollefteå" in s["quote"]]
+    reopen = [
+        s
+        for kind, s in supports
+        if kind == "stated"
+        and "återöppna akutkirurgi, akutortopedi samt BB/förlossning vid Sjukhuset i Sollefteå" in s["quote"]
+    ]
     assert reopen and notations(reopen[0]) == {"SJVP"} and reopen[0]["line"] == 231
     assert reopen[0]["proposal"]["id"] == proposals["000"]["id"] and reopen[0]["proposal"]["period"] == [2025, 2027]
-    kd = [s for kind, s in supports if kind == "stated" and "BB- och kvinnosjukvården i Sollefteå återöppnas" in
-          s["quote"]]
+    kd = [
+        s
+        for kind, s in supports
+        if kind == "stated" and "BB- och kvinnosjukvården i Sollefteå återöppnas" in s["quote"]
+    ]
     assert kd and notations(kd[0]) == {"KD"} and kd[0]["proposal"]["id"] == proposals["004"]["id"]
     opposes = stance_list(body["by_polarity"], "opposes")
     closure = [s for kind, s in opposes if "majoritetens förslag om nedläggning av Sollefteå sjukhus" in s["quote"]]
@@ -344,8 +385,9 @@ def test_conflicts_on_solleftea_name_both_sides_with_quotes(client):
         assert set(sides) == {"supports", "opposes"} and item["region"]["label"] == "Västernorrland"
         assert all(s["quote"] and s["line"] and s["proposal"]["period"] for s in item["sides"])
         pairs.append(sides)
-    sjvp_vs_majority = [p for p in pairs if notations(p["supports"]) == {"SJVP"}
-                        and notations(p["opposes"]) == {"S", "M", "C"}]
+    sjvp_vs_majority = [
+        p for p in pairs if notations(p["supports"]) == {"SJVP"} and notations(p["opposes"]) == {"S", "M", "C"}
+    ]
     assert sjvp_vs_majority, pairs
     defence, closure = sjvp_vs_majority[0]["supports"], sjvp_vs_majority[0]["opposes"]
     assert (defence["kind"], closure["kind"]) == ("stated", "reported")
@@ -360,7 +402,9 @@ def test_conflicts_on_solleftea_name_both_sides_with_quotes(client):
 
 
 def test_conflicts_through_sparql_are_symmetric_and_between_different_actors(client):
-    rows = sparql_rows(client, """
+    rows = sparql_rows(
+        client,
+        """
       PREFIX pkg: <https://w3id.org/policykg/ns#>
       PREFIX org: <http://www.w3.org/ns/org#>
       SELECT ?a ?b ?qa ?qb WHERE {
@@ -369,16 +413,20 @@ def test_conflicts_through_sparql_are_symmetric_and_between_different_actors(cli
         ?b pkg:quote ?qb .
         FILTER NOT EXISTS {
           GRAPH <https://w3id.org/policykg/graph/inferred/vasternorrland> { ?b pkg:conflictsWith ?a } }
-      }""")
+      }""",
+    )
     assert rows == []
-    rows = sparql_rows(client, """
+    rows = sparql_rows(
+        client,
+        """
       PREFIX pkg: <https://w3id.org/policykg/ns#>
       SELECT ?qa ?qb ?ka ?kb WHERE {
         GRAPH <https://w3id.org/policykg/graph/inferred/vasternorrland> { ?a pkg:conflictsWith ?b }
         ?a pkg:about <https://w3id.org/policykg/id/hospital/solleftea-sjukhus> ; pkg:quote ?qa ; pkg:stanceKind ?ka ;
            pkg:polarity pkg:Opposes .
         ?b pkg:quote ?qb ; pkg:stanceKind ?kb ; pkg:polarity pkg:Supports .
-      }""")
+      }""",
+    )
     assert any(r["ka"] == "reported" and "majoritetens förslag" in r["qa"] for r in rows)
 
 
@@ -412,14 +460,17 @@ def test_stance_changes_go_forward_in_time_and_name_the_party(client):
     assert all("M" in {p["notation"] for p in i["parties"]} for i in moderaterna)
 
 
-@pytest.mark.parametrize("url,status,word", [
-    ("/api/stances?about=hospital/no-such-hospital", 404, "unknown target"),
-    ("/api/stances?actor=party/no-such-party", 404, "unknown actor"),
-    ("/api/stances?kind=rumoured", 422, "stated, reported, derived"),
-    ("/api/actors/party/no-such-party/positions", 404, "unknown actor"),
-    ("/api/conflicts?region=no-such-region", 404, "unknown region"),
-    ("/api/stance-changes?target=concept/no-such-concept", 404, "unknown target"),
-])
+@pytest.mark.parametrize(
+    "url,status,word",
+    [
+        ("/api/stances?about=hospital/no-such-hospital", 404, "unknown target"),
+        ("/api/stances?actor=party/no-such-party", 404, "unknown actor"),
+        ("/api/stances?kind=rumoured", 422, "stated, reported, derived"),
+        ("/api/actors/party/no-such-party/positions", 404, "unknown actor"),
+        ("/api/conflicts?region=no-such-region", 404, "unknown region"),
+        ("/api/stance-changes?target=concept/no-such-concept", 404, "unknown target"),
+    ],
+)
 def test_unknown_ids_and_values_are_refused_with_a_message(client, url, status, word):
     response = client.get(url)
     assert response.status_code == status
@@ -427,11 +478,14 @@ def test_unknown_ids_and_values_are_refused_with_a_message(client, url, status, 
 
 
 def test_every_stance_quote_is_verbatim_at_its_line(client):
-    rows = sparql_rows(client, """
+    rows = sparql_rows(
+        client,
+        """
       PREFIX pkg: <https://w3id.org/policykg/ns#>
       SELECT ?file ?line ?quote ?kind WHERE {
         ?s a pkg:Stance ; pkg:quote ?quote ; pkg:sourceLine ?line ; pkg:stanceKind ?kind ; pkg:statedIn ?p .
-        ?p pkg:sourceFile ?file }""")
+        ?p pkg:sourceFile ?file }""",
+    )
     assert len(rows) > 500 and {r["kind"] for r in rows} == {"stated", "reported", "derived"}
     texts = {name: (BUNDLED_CORPUS / name).read_text("utf-8").split("\n") for name in CORPUS.values()}
     for row in rows:

@@ -91,6 +91,35 @@ def test_reload_is_idempotent(fresh):
     assert len(proposal_graphs(store)) == 1
 
 
+def test_a_newer_extractor_reextracts_an_unchanged_file(fresh):
+    """A graph written by another extractor version is stale even though the file's bytes are the same."""
+    store, _ = fresh
+    first = load_bytes(store, CORPUS[0].read_bytes(), CORPUS[0].name)
+    graph = graph_iri(first.slug)
+    quads = [
+        ox.Quad(q.subject, q.predicate, ox.Literal("an older extractor"), q.graph_name)
+        if q.predicate.value == PKG + "extractorVersion"
+        else q
+        for q in store.quads(graph)
+    ]
+    store.replace_graph(graph, quads)
+    again = load_bytes(store, CORPUS[0].read_bytes(), CORPUS[0].name)
+    assert again.status == "replaced" and again.slug == first.slug
+    assert load_bytes(store, CORPUS[0].read_bytes(), CORPUS[0].name).status == "unchanged"
+
+
+def test_every_measure_states_one_effect(store_dir):
+    """Sums per kind of effect must count each measure once, not once per affected service; the effect agrees
+    with the measure's edges to services."""
+    store = EmbeddedStore(store_dir, read_only=True)
+    counts = store.select("""SELECT ?m (COUNT(?e) AS ?n) WHERE { ?m a pkg:Measure OPTIONAL { ?m pkg:effect ?e } }
+        GROUP BY ?m HAVING (COUNT(?e) != 1)""")
+    assert counts == []
+    mismatched = store.select("""SELECT ?m WHERE { ?m pkg:effect ?e ; ?p ?target .
+        ?p rdfs:subPropertyOf pkg:affects . FILTER(?p != ?e) }""")
+    assert mismatched == []
+
+
 def test_measure_pages_follow_writes(fresh):
     """Pages come from a memoised sorted list; a load or removal through the store must not serve a stale one."""
     store, _ = fresh
