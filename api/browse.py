@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from api import models
-from api.deps import relation_name, resolve, store
+from api.deps import on_store, relation_name, resolve, store
 from api.pagination import decode, page
 from graph import queries, traversal
 
@@ -36,7 +36,7 @@ def entity(request: Request, entity_id: str) -> dict:
     response_model=models.Neighbourhood,
     summary="Neighbours of an entity to a depth, optionally by relation",
 )
-def neighbours(
+async def neighbours(
     request: Request,
     id: str,
     depth: Annotated[int, Query(ge=1, le=4)] = 1,
@@ -44,10 +44,13 @@ def neighbours(
     max_nodes: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> JSONResponse:
     """Built by graph.traversal in the documented shape; returned as is (a hot path: no second validation)."""
-    iri = resolve(request, id)
     relations = [relation_name(r) for r in relation] if relation else None
-    graph = traversal.neighbourhood(store(request), iri, depth, relations, max_nodes)
-    return JSONResponse(traversal.as_json(graph, queries.labels_for(store(request), list(graph.nodes))))
+
+    def build() -> dict:
+        graph = traversal.neighbourhood(store(request), resolve(request, id), depth, relations, max_nodes)
+        return traversal.as_json(graph, queries.labels_for(store(request), list(graph.nodes)))
+
+    return JSONResponse(await on_store(request, build))
 
 
 @router.get("/paths", response_model=models.Path, summary="Shortest path between two entities")

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 
 from api import models
-from api.deps import relation_name, resolve, resolve_kind, store
+from api.deps import on_store, relation_name, resolve, resolve_kind, store
 from api.pagination import decode, page
 from graph import queries
 from graph.loading import load_bytes, remove_proposal
@@ -35,7 +35,7 @@ def proposal(request: Request, slug: str) -> dict:
     response_model=models.MeasurePage,
     summary="Measures filtered by actor, relation, target, goal, proposal",
 )
-def measures(
+async def measures(
     request: Request,
     actor: str | None = None,
     relation: str | None = None,
@@ -45,15 +45,19 @@ def measures(
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     cursor: str | None = None,
 ) -> dict:
-    filters = {
-        "actor": resolve(request, actor, "actor"),
-        "relation": relation_name(relation),
-        "target": resolve(request, target, "target"),
-        "goal": resolve(request, goal, "goal"),
-        "proposal": resolve_kind(request, proposal, "proposal"),
-    }
-    rows = queries.list_measures(store(request), limit, decode(cursor), **filters)
-    return page(rows, limit)
+    after = decode(cursor)
+
+    def rows() -> list[dict]:
+        filters = {
+            "actor": resolve(request, actor, "actor"),
+            "relation": relation_name(relation),
+            "target": resolve(request, target, "target"),
+            "goal": resolve(request, goal, "goal"),
+            "proposal": resolve_kind(request, proposal, "proposal"),
+        }
+        return queries.list_measures(store(request), limit, after, **filters)
+
+    return page(await on_store(request, rows), limit)
 
 
 @router.get("/goals", response_model=models.GoalList, summary="Goals with the measures that serve them")

@@ -63,9 +63,10 @@ def query_mix(p: Parameters) -> dict[str, str]:
             FILTER(CONTAINS(LCASE(STR(?label)), "{p.word}")) }} LIMIT 100""",
         "party_measures": f"""SELECT ?m ?text ?rel ?target WHERE {{
             ?m pkg:proposedBy <{p.party}> ; pkg:text ?text ; ?rel ?target . VALUES ?rel {{ {RELATIONS} }} }}""",
-        # each measure once, by its pkg:effect: joining the edges to services would add its amount once per service
+        # each measure once, by its pkg:effect (joining the edges to services would add an amount once per service);
+        # the selective pattern first, as Oxigraph joins in written order (proposedBy first: 0.56 s, not 0.15 s)
         "sum_per_party_relation": """SELECT ?party ?rel (SUM(?amount) AS ?total) (COUNT(?m) AS ?n) WHERE {
-            ?m pkg:proposedBy ?party ; pkg:amount ?amount ; pkg:effect ?rel }
+            ?m pkg:amount ?amount ; pkg:effect ?rel ; pkg:proposedBy ?party }
             GROUP BY ?party ?rel ORDER BY DESC(?total)""",
         "conflicts": f"""SELECT DISTINCT ?target ?funder ?cutter WHERE {{
             ?pa pkg:region <{p.region}> . ?pb pkg:region <{p.region}> .
