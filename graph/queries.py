@@ -50,25 +50,38 @@ def exists(store, iri: str) -> bool:
     return store.ask(f"ASK {{ <{iri}> ?p ?o }}")
 
 
-def keyset(after: str | None) -> str:
-    """Keyset pagination: continue after the last IRI seen (no OFFSET scans)."""
-    return f'FILTER(STR(?s) > "{escape(after)}")' if after else ""
-
-
 def escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
+OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
+
+
 def list_entities(store, kind: str | None, q: str | None, limit: int, after: str | None) -> list[dict]:
-    type_filter = f"?s a pkg:{kind} ." if kind else "?s a ?anyType . FILTER(?anyType != owl:Class)"
-    search = f'FILTER(CONTAINS(LCASE(STR(?label)), LCASE("{escape(q)}")))' if q else ""
-    rows = store.select(
-        "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
-        f"SELECT ?s (SAMPLE(?l) AS ?label) (SAMPLE(?t) AS ?type) WHERE {{ {type_filter} ?s rdfs:label ?l . "
-        f'?s a ?t . FILTER(STRSTARTS(STR(?s), "{ID}")) BIND(?l AS ?label) {search} {keyset(after)} }} '
-        f"GROUP BY ?s ORDER BY ?s LIMIT {limit + 1}"
-    )
-    return [{**ref(r["s"].value, value(r.get("label"))), "type": shorten(r["type"].value)} for r in rows]
+    """One page of entities in IRI order: the IRIs first (memoised, sorted here), then labels and types of the page."""
+    iris = page_after(store, entity_select(kind, q), after, limit + 1)
+    labels = labels_for(store, iris)
+    types = {kind: PKG + kind} if kind else {}
+    if not kind and iris:
+        values = " ".join(f"<{i}>" for i in iris)
+        rows = store.select(
+            f"SELECT ?m (MIN(?t) AS ?type) WHERE {{ VALUES ?m {{ {values} }} ?m a ?t "
+            "FILTER NOT EXISTS { ?m a ?narrower . ?narrower rdfs:subClassOf+ ?t } } GROUP BY ?m"
+        )  # the most specific type (a hospital is also a service and a place)
+        types = {r["m"].value: r["type"].value for r in rows}
+    return [{**ref(i, labels.get(i)), "type": shorten(types.get(kind) or types.get(i, ""))} for i in iris]
+
+
+def entity_select(kind: str | None, q: str | None) -> str:
+    """Labelled entities of a type (or any), optionally by label: the narrower condition first, the other as a
+    FILTER EXISTS. The union default graph gives one solution per graph holding a triple, so a join would multiply
+    a service minted in hundreds of proposals by its labels in each (2.6M rows for 4,783 services at 1M triples)."""
+    search = f'FILTER(CONTAINS(LCASE(STR(?l)), LCASE("{escape(q)}")))' if q else ""
+    ours = f'FILTER(STRSTARTS(STR(?m), "{ID}"))'
+    if kind:
+        return f"SELECT DISTINCT ?m WHERE {{ ?m a pkg:{kind} {ours} FILTER EXISTS {{ ?m rdfs:label ?l {search} }} }}"
+    any_type = f"FILTER EXISTS {{ ?m a ?t FILTER(?t != <{OWL_CLASS}>) }}"
+    return f"SELECT DISTINCT ?m WHERE {{ ?m rdfs:label ?l {search} {ours} {any_type} }}"
 
 
 INCOMING_PER_PROPERTY = 100

@@ -151,17 +151,38 @@ def test_bad_parameters_are_422(client):
     assert client.get("/api/entities", params={"cursor": "%%%"}).status_code == 400
 
 
-def test_pagination_walks_every_measure_once(client):
-    total = sparql(client, "SELECT (COUNT(?m) AS ?n) WHERE { ?m a <https://w3id.org/policykg/ns#Measure> }")
-    expected = int(total.json()["results"]["bindings"][0]["n"]["value"])
-    seen, cursor = [], None
+def walk(client, path: str, **params) -> list[dict]:
+    """Every item of a paged listing, following next_cursor."""
+    items, cursor = [], None
     while True:
-        body = client.get("/api/measures", params={"limit": 100, **({"cursor": cursor} if cursor else {})}).json()
-        seen += [m["iri"] for m in body["items"]]
+        body = client.get(path, params={**params, **({"cursor": cursor} if cursor else {})}).json()
+        items += body["items"]
         cursor = body["next_cursor"]
         if not cursor:
-            break
-    assert len(seen) == len(set(seen)) == expected
+            return items
+
+
+def count(client, where: str) -> int:
+    select = f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {where} }}"
+    total = sparql(client, f"PREFIX pkg: <https://w3id.org/policykg/ns#> {select}")
+    return int(total.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_pagination_walks_every_measure_once(client):
+    seen = [m["iri"] for m in walk(client, "/api/measures", limit=100)]
+    assert len(seen) == len(set(seen)) == count(client, "?m a pkg:Measure")
+
+
+def test_entity_pages_list_each_labelled_entity_once_in_order(client):
+    services = walk(client, "/api/entities", type="Service", limit=97)
+    iris = [s["iri"] for s in services]
+    assert iris == sorted(set(iris))
+    assert all(s["type"] == "pkg:Service" and s["label"] for s in services)
+    labelled = '<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(STRSTARTS(STR(?m), "https://w3id.org/policykg/id/"))'
+    assert len(iris) == count(client, f"?m a pkg:Service ; {labelled}")
+    found = walk(client, "/api/entities", q="SjukHUS", limit=20)
+    assert found and all("sjukhus" in f["label"].lower() for f in found)
+    assert {"pkg:Hospital", "pkg:Measure"} <= {f["type"] for f in found}
 
 
 def test_proposals_and_goals(client):
