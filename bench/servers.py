@@ -77,8 +77,8 @@ class Process:
 def api_server(store: Path, workers: int = 1, stock: bool = False) -> Process:
     """The API over a read-only open of the store (so several workers can share it).
 
-    One worker: `uvicorn --factory api.app:create_app`. Several: bench.workers, which shares a TCP_NODELAY
-    socket, unless stock=True asks for `uvicorn --workers N` as shipped (see bench.workers for the difference).
+    One worker: `uvicorn --factory api.app:create_app`. Several: bench.workers (a SO_REUSEPORT TCP socket per
+    worker), unless stock=True asks for `uvicorn --workers N` as shipped (see bench.workers for the difference).
     """
     port = free_port()
     if workers > 1 and not stock:

@@ -102,7 +102,7 @@ def test_party_to_measures_to_services(client):
     assert items, "SJVP should fund something"
     for item in items:
         assert any(a["id"] == "party/sjukvardspartiet-vasternorrland" for a in item["actors"])
-        assert any(e["relation"] == "funds" for e in item["effects"])
+        assert item["relation"] == "funds" and all(e["relation"] == "funds" for e in item["effects"])
         assert item["evidence"]["quote"] and item["evidence"]["line"] >= 1
     funded = {e["target"]["label"] for i in items for e in i["effects"] if e["relation"] == "funds"}
     assert funded
