@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -42,6 +43,8 @@ class EmbeddedStore:
         self.path = path
         self.read_only = read_only
         self._memo: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()  # readers on the event loop and in the threadpool share the memo
+        self._generation = 0  # counts writes begun and finished
         if path is None:
             self.store = ox.Store()
         elif read_only:
@@ -66,22 +69,36 @@ class EmbeddedStore:
 
     def memo(self, key: str, compute: Callable[[], object]) -> object:
         """A derived answer kept until this process next writes (a read-only open never changes underneath us;
-        a writable one is only written through this object). Least recently used entries go first."""
-        if key in self._memo:
-            self._memo.move_to_end(key)
-            return self._memo[key]
-        value = self._memo[key] = compute()
-        if len(self._memo) > self.MEMO_SIZE:
-            self._memo.popitem(last=False)
+        a writable one is only written through this object). Least recently used entries go first. An answer
+        computed while a write was under way is returned but not kept: it may predate the write."""
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+            generation = self._generation
+        value = compute()
+        with self._lock:
+            if generation == self._generation:
+                self._memo[key] = value
+                if len(self._memo) > self.MEMO_SIZE:
+                    self._memo.popitem(last=False)
         return value
 
+    def _forget(self) -> None:
+        """Called before and after every write: the memo empties and answers begun meanwhile are not kept."""
+        with self._lock:
+            self._generation += 1
+            self._memo.clear()
+
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
-        self._memo.clear()
+        self._forget()
         self.store.update(replace_graph_update(graph, quads))
+        self._forget()
 
     def drop_graph(self, graph: str) -> None:
-        self._memo.clear()
+        self._forget()
         self.store.update(f"DROP SILENT GRAPH <{graph}>")
+        self._forget()
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))

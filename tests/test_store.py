@@ -136,6 +136,22 @@ def test_measure_pages_follow_writes(fresh):
     assert all(m["proposal"]["id"] != f"proposal/{first.slug}" for m in queries.list_measures(store, 1000, None))
 
 
+def test_an_answer_computed_during_a_write_is_not_memoised(fresh):
+    """Readers on the event loop race writers in the threadpool: an answer begun before a write ended may be stale."""
+    store, _ = fresh
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            store.drop_graph(graph_iri("no-such-proposal"))  # a write ends while the answer is computed
+        return len(calls)
+
+    assert store.memo("answer", compute) == 1
+    assert store.memo("answer", compute) == 2  # not kept: computed again
+    assert store.memo("answer", compute) == 2  # kept this time
+
+
 def test_failed_load_leaves_the_graph_as_it_was(fresh):
     store, _ = fresh
     load_bytes(store, CORPUS[1].read_bytes(), CORPUS[1].name)
