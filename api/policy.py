@@ -27,7 +27,7 @@ def proposals(request: Request) -> dict:
 @router.get("/proposals/{slug}", response_model=models.Proposal, summary="One proposal's metadata")
 def proposal(request: Request, slug: str) -> dict:
     iri = resolve(request, f"proposal/{slug}", "proposal")
-    return next(p for p in queries.list_proposals(store(request)) if p["iri"] == iri)
+    return queries.list_proposals(store(request), iri)[0]
 
 
 @router.get(

@@ -106,14 +106,17 @@ def conflicts(
         limit=limit,
         after=decode(cursor),
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": rows, "next_cursor": encode(rows[-1]["key"]) if more and rows else None}
+    return pair_page(rows, limit)
 
 
 @router.get("/stance-changes", summary="Parties whose stance on a target changed between proposal periods")
 def stance_changes(
-    request: Request, actor: str | None = None, target: str | None = None, region: str | None = None
+    request: Request,
+    actor: str | None = None,
+    target: str | None = None,
+    region: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
 ) -> dict:
     """pkg:changedStance pairs (earlier → later) with the parties that hold both stances."""
     rows = sq.changes(
@@ -121,5 +124,14 @@ def stance_changes(
         actor=resolve_kind(request, actor, "party", "actor"),
         target=resolve_kind(request, target, "concept", "target"),
         region=resolve_kind(request, region, "region", "region"),
+        limit=limit,
+        after=decode(cursor),
     )
-    return {"items": rows}
+    return pair_page(rows, limit)
+
+
+def pair_page(rows: list[dict], limit: int) -> dict:
+    """A page of pairs (one more was asked for, to tell whether there is a next page); the cursor is its key."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": rows, "next_cursor": encode(rows[-1]["key"]) if more and rows else None}

@@ -239,16 +239,21 @@ def pair_filters(region=None, target=None, actor=None) -> str:
     return "\n".join(parts)
 
 
+def pair_keyset(after: str | None) -> str:
+    """Keyset pagination over (?a, ?b) pairs; the cursor is "a b" of the last pair seen."""
+    if not after:
+        return ""
+    a, _, b = after.partition(" ")
+    return f'FILTER(STR(?a) > "{a}" || (STR(?a) = "{a}" && STR(?b) > "{b}"))'
+
+
 def conflicts(store, region=None, target=None, actor=None, limit=100, after=None) -> list[dict]:
     """Stance pairs linked by pkg:conflictsWith (each pair once), both sides with quotes."""
-    keyset = ""
-    if after:
-        a, _, b = after.partition(" ")
-        keyset = f'FILTER(STR(?a) > "{a}" || (STR(?a) = "{a}" && STR(?b) > "{b}"))'
     rows = store.select(f"""
       SELECT DISTINCT ?a ?b WHERE {{
         ?a pkg:conflictsWith ?b .
-        ?a a pkg:Stance . ?b a pkg:Stance . FILTER(STR(?a) < STR(?b)) {pair_filters(region, target, actor)} {keyset}
+        ?a a pkg:Stance . ?b a pkg:Stance . FILTER(STR(?a) < STR(?b)) {pair_filters(region, target, actor)}
+        {pair_keyset(after)}
       }} ORDER BY ?a ?b LIMIT {limit + 1}""")
     pairs = [(r["a"].value, r["b"].value) for r in rows]
     details = stances_by_iri(store, [x for pair in pairs for x in pair])
@@ -288,23 +293,22 @@ def with_support(store, stance: dict, most: int = 5) -> dict:
     return {**stance, "also": also}
 
 
-def changes(store, actor=None, target=None, region=None) -> list[dict]:
-    """pkg:changedStance pairs (earlier → later) with the parties that hold both."""
+def changes(store, actor=None, target=None, region=None, limit=100, after=None) -> list[dict]:
+    """pkg:changedStance pairs (earlier → later) with the parties that hold both; the actor must hold both."""
+    held = f"{{ {holder_filter(actor, '?a')} }} {{ {holder_filter(actor, '?b')} }}" if actor else ""
     rows = store.select(f"""
       SELECT DISTINCT ?a ?b WHERE {{
-        ?a pkg:changedStance ?b . {pair_filters(region, target, None)}
-      }} ORDER BY ?a ?b""")
+        ?a pkg:changedStance ?b . {pair_filters(region, target, None)} {held} {pair_keyset(after)}
+      }} ORDER BY ?a ?b LIMIT {limit + 1}""")
     pairs = [(r["a"].value, r["b"].value) for r in rows]
     details = stances_by_iri(store, [x for pair in pairs for x in pair])
     out = []
     for a, b in pairs:
         earlier, later = details[a], details[b]
-        common = [p for p in parties_of(earlier) if p["iri"] in {q["iri"] for q in parties_of(later)}]
-        if actor and actor not in {p["iri"] for p in common}:
-            continue
         out.append(
             {
-                "parties": common,
+                "key": f"{a} {b}",
+                "parties": [p for p in parties_of(earlier) if p["iri"] in {q["iri"] for q in parties_of(later)}],
                 "about": earlier["about"],
                 "region": earlier["proposal"]["region"],
                 "earlier": earlier,

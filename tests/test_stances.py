@@ -460,6 +460,19 @@ def test_stance_changes_go_forward_in_time_and_name_the_party(client):
     assert all("M" in {p["notation"] for p in i["parties"]} for i in moderaterna)
 
 
+def test_stance_changes_page_through_every_pair_once(client):
+    everything = client.get("/api/stance-changes", params={"limit": 500}).json()
+    assert everything["next_cursor"] is None and len(everything["items"]) > 2
+    keys, cursor = [], None
+    while True:
+        page = client.get("/api/stance-changes", params={"limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        keys += [i["key"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert keys == [i["key"] for i in everything["items"]]
+
+
 @pytest.mark.parametrize(
     "url,status,word",
     [
