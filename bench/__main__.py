@@ -224,13 +224,24 @@ def query_phase(args: argparse.Namespace, store_dir: Path, work: Path) -> dict:
 
 
 def traversal_timings(args: argparse.Namespace, http: httpx.Client, params: queries.Parameters) -> dict:
+    """Every JSON endpoint once over, so a listing that does not scale shows here (three once took 20–110 s)."""
     party, measure = params.party.removeprefix(ID), params.measure.removeprefix(ID)
+    region = params.region.removeprefix(ID)
     requests = {
         f"/api/neighbours?id={measure}&depth=1": ("/api/neighbours", {"id": measure, "depth": 1}),
         f"/api/neighbours?id={measure}&depth=2": ("/api/neighbours", {"id": measure, "depth": 2}),
         f"/api/measures?actor={party}&limit=20": ("/api/measures", {"actor": party, "limit": 20}),
+        f"/api/paths?source={party}&target={measure}": ("/api/paths", {"source": party, "target": measure}),
+        "/api/entities?type=Measure&limit=50": ("/api/entities", {"type": "Measure", "limit": 50}),
+        f"/api/entities/{party}": (f"/api/entities/{party}", {}),
+        "/api/proposals": ("/api/proposals", {}),
+        "/api/stats": ("/api/stats", {}),
+        f"/api/stances?actor={party}": ("/api/stances", {"actor": party}),
+        f"/api/actors/{party}/positions": (f"/api/actors/{party}/positions", {}),
+        f"/api/conflicts?region={region}": ("/api/conflicts", {"region": region}),
+        f"/api/stance-changes?region={region}": ("/api/stance-changes", {"region": region}),
     }
-    say("traversal endpoints …")
+    say("API endpoints, one client …")
     return {k: queries.time_get(http, path, p, args.reps, args.budget) for k, (path, p) in requests.items()}
 
 

@@ -275,6 +275,7 @@ def time_get(client: httpx.Client, path: str, params: dict, reps: int, budget: f
         response = client.get(path, params=params)
         response.raise_for_status()
         body = response.json()
-        return len(body.get("items") or body.get("nodes") or [])
+        listed = next((body[k] for k in ("items", "nodes", "proposals", "properties") if body.get(k)), [])
+        return len(listed) or body.get("count", 0)
 
     return time_query(run, "", reps, budget).as_dict()

@@ -192,7 +192,8 @@ def query_section(results: dict) -> list[str]:
                       f"rdflib queries were abandoned after {fmt(notes.get('rdflib_cap_s'), 0)} s."]  # fmt: skip
     traversal = results.get("traversal", {})
     if traversal:
-        lines += ["", "Traversal endpoints, one client at a time (median / p95 ms):", ""]
+        lines += ["", "API endpoints, one client at a time, after one warm-up request (median / p95 ms; memoised",
+                  "listings are then served from the memo):", ""]  # fmt: skip
         lines += table(
             ["request", "median", "p95", "items"],
             [[k, v.get("median_ms"), v.get("p95_ms"), v.get("rows")] for k, v in traversal.items()],
