@@ -1,4 +1,4 @@
-"""Opaque cursors for keyset pagination: the cursor encodes the last IRI of the previous page."""
+"""Opaque cursors for keyset pagination: the cursor encodes the last key (an IRI, or a pair) of the previous page."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def decode(cursor: str | None) -> str | None:
         raise HTTPException(400, "invalid cursor: pass the `next_cursor` of a previous page") from None
 
 
-def page(items: list[dict], limit: int) -> dict:
-    """Trim the one extra row fetched to know whether another page exists."""
+def page(items: list[dict], limit: int, key: str = "iri") -> dict:
+    """Trim the one extra row fetched to know whether another page exists; the cursor is the last row's key."""
     more = len(items) > limit
     items = items[:limit]
-    return {"items": items, "next_cursor": encode(items[-1]["iri"]) if more and items else None}
+    return {"items": items, "next_cursor": encode(items[-1][key]) if more and items else None}

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from api.deps import resolve_kind, store
-from api.pagination import decode, encode
+from api.pagination import decode, page
 from graph import stance_queries as sq
 
 router = APIRouter(prefix="/api", tags=["stances"])
@@ -106,7 +106,7 @@ def conflicts(
         limit=limit,
         after=decode(cursor),
     )
-    return pair_page(rows, limit)
+    return page(rows, limit, key="key")
 
 
 @router.get("/stance-changes", summary="Parties whose stance on a target changed between proposal periods")
@@ -127,11 +127,4 @@ def stance_changes(
         limit=limit,
         after=decode(cursor),
     )
-    return pair_page(rows, limit)
-
-
-def pair_page(rows: list[dict], limit: int) -> dict:
-    """A page of pairs (one more was asked for, to tell whether there is a next page); the cursor is its key."""
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {"items": rows, "next_cursor": encode(rows[-1]["key"]) if more and rows else None}
+    return page(rows, limit, key="key")
