@@ -6,6 +6,7 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from graph import results
 from graph.sparql import QueryRefused, Result, run
@@ -63,17 +64,22 @@ def sparql_get(request: Request, query: str | None = None) -> Response:
 
 @router.post("/sparql", summary="SPARQL 1.1 query (POST form or direct body)")
 async def sparql_post(request: Request) -> Response:
+    """The body is read on the event loop; the query runs in the threadpool (it may run to the time limit)."""
+    query = posted_query(request, (await request.body()).decode("utf-8", errors="replace"))
+    return await run_in_threadpool(execute, request, query)
+
+
+def posted_query(request: Request, body: str) -> str | None:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = (await request.body()).decode("utf-8", errors="replace")
     if ctype == "application/sparql-update":
         raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not accepted")
     if ctype == "application/sparql-query":
-        return execute(request, body)
+        return body
     if ctype == "application/x-www-form-urlencoded":
         form = parse_qs(body)
         if "update" in form:
             raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not accepted")
-        return execute(request, (form.get("query") or [None])[0])
+        return (form.get("query") or [None])[0]
     raise HTTPException(
         415,
         "POST the query as application/sparql-query or as a "

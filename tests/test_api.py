@@ -5,9 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import pyoxigraph as ox
 import pytest
+
+from tests.conftest import Server
 
 PROPOSALS = "PREFIX pkg: <https://w3id.org/policykg/ns#> SELECT ?p WHERE { ?p a pkg:Proposal } ORDER BY ?p"
 
@@ -239,3 +245,24 @@ def test_project_prefixes_are_predeclared(client):
     response = sparql(client, "SELECT (COUNT(?p) AS ?n) WHERE { ?p a pkg:Proposal ; dcterms:title ?t }")
     assert response.status_code == 200
     assert response.json()["results"]["bindings"][0]["n"]["value"] == "5"
+
+
+def test_a_query_at_the_time_limit_holds_up_no_other_request(store_dir, tmp_path):
+    """A runaway POSTed query gets 503 at the limit; meanwhile the server keeps answering everyone else."""
+    shutil.copytree(store_dir, tmp_path / "db")
+    server = Server(tmp_path / "db", {"POLICYKG_QUERY_TIMEOUT": "3"})
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    try:
+        with ThreadPoolExecutor(1) as pool, httpx.Client(base_url=server.url, timeout=60) as other:
+            slow = pool.submit(
+                httpx.post, server.url + "/sparql", content=cross, timeout=60,
+                headers={"Content-Type": "application/sparql-query"},
+            )  # fmt: skip
+            time.sleep(0.5)
+            started = time.monotonic()
+            assert other.get("/api/proposals").status_code == 200
+            assert time.monotonic() - started < 2
+            refused = slow.result()
+        assert refused.status_code == 503 and "time limit" in refused.json()["error"]
+    finally:
+        server.stop()
