@@ -3,7 +3,7 @@
     python -m bench                      # sizes 1,10,100 as far as they fit in 20 minutes; queries on ≥ 1M triples
     python -m bench --quick              # sizes 1,10; queries on ~100k triples; a few minutes
     python -m bench --sizes 1,10,100,1000 --max-minutes 120
-    python -m bench --sizes 10,100,1000 --load-only --max-minutes 75 --json docs/benchmarks-load.json
+    python -m bench --sizes 10,100,1000 --load-only --flush-variant 0 --max-minutes 95 --json docs/benchmarks-load.json
 
 A size whose estimated load time does not fit is not silently extrapolated: it is reported as skipped,
 and the largest round size that does fit is loaded instead (and reported as such).
