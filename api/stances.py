@@ -49,7 +49,7 @@ def stances(
         "narrower": narrower,
     }
     rows, truncated = sq.find_stances(store(request), limit, **filters)
-    labels = sq.labels_of(store(request), {v for k, v in filters.items() if k in ("about", "actor", "region") and v})
+    labels = sq.labels_for(store(request), {v for k, v in filters.items() if k in ("about", "actor", "region") and v})
     return {
         "filters": {
             k: (sq.ref(v, labels.get(v)) if k in ("about", "actor", "region", "proposal") and v else v)
@@ -78,7 +78,7 @@ def positions(
         store(request), limit, actor=actor, about=resolve_kind(request, about, "concept", "target"), kind=kind
     )
     return {
-        "actor": sq.ref(actor, sq.labels_of(store(request), {actor}).get(actor)),
+        "actor": sq.ref(actor, sq.labels_for(store(request), {actor}).get(actor)),
         "count": len(rows),
         "truncated": truncated,
         "kinds": {k: sum(1 for r in rows if r["kind"] == k) for k in sq.KINDS},

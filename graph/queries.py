@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 
 import pyoxigraph as ox
 
@@ -61,15 +62,10 @@ def list_entities(store, kind: str | None, q: str | None, limit: int, after: str
     """One page of entities in IRI order: the IRIs first (memoised, sorted here), then labels and types of the page."""
     iris = page_after(store, entity_select(kind, q), after, limit + 1)
     labels = labels_for(store, iris)
-    types = {kind: PKG + kind} if kind else {}
-    if not kind and iris:
-        values = " ".join(f"<{i}>" for i in iris)
-        rows = store.select(
-            f"SELECT ?m (MIN(?t) AS ?type) WHERE {{ VALUES ?m {{ {values} }} ?m a ?t "
-            "FILTER NOT EXISTS { ?m a ?narrower . ?narrower rdfs:subClassOf+ ?t } } GROUP BY ?m"
-        )  # the most specific type (a hospital is also a service and a place)
-        types = {r["m"].value: r["type"].value for r in rows}
-    return [{**ref(i, labels.get(i)), "type": shorten(types.get(kind) or types.get(i, ""))} for i in iris]
+    # without a kind, the most specific type (a hospital is also a service and a place)
+    narrowest = "FILTER NOT EXISTS { ?n a ?narrower . ?narrower rdfs:subClassOf+ ?v }"
+    types = dict.fromkeys(iris, PKG + kind) if kind else one_value(store, iris, "a", narrowest, "MIN")
+    return [{**ref(i, labels.get(i)), "type": shorten(types.get(i, ""))} for i in iris]
 
 
 def entity_select(kind: str | None, q: str | None) -> str:
@@ -203,16 +199,22 @@ def page_after(store, select: str, after: str | None, size: int) -> list[str]:
     return iris[start : start + size]
 
 
-def labels_for(store, nodes: list[str]) -> dict[str, str]:
-    """One label per IRI (any language), in batches of 200."""
-    labels: dict[str, str] = {}
+def labels_for(store, nodes) -> dict[str, str]:
+    """One label per IRI (any language)."""
+    return one_value(store, nodes, "rdfs:label")
+
+
+def one_value(store, nodes, prop: str, restrict: str = "", pick: str = "SAMPLE") -> dict[str, str]:
+    """One value of `prop` per IRI (any, if several; `pick="MIN"` for a stable choice), in grouped queries of 200."""
+    nodes = sorted(set(nodes))
+    found: dict[str, str] = {}
     for i in range(0, len(nodes), 200):
         values = " ".join(f"<{n}>" for n in nodes[i : i + 200])
         for r in store.select(
-            f"SELECT ?n (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?n {{ {values} }} ?n rdfs:label ?l }} GROUP BY ?n"
+            f"SELECT ?n ({pick}(?v) AS ?value) WHERE {{ VALUES ?n {{ {values} }} ?n {prop} ?v {restrict} }} GROUP BY ?n"
         ):
-            labels[r["n"].value] = r["label"].value
-    return labels
+            found[r["n"].value] = r["value"].value
+    return found
 
 
 def measure_row(r: dict, actors: list[dict], effects: list[dict]) -> dict:
@@ -247,13 +249,13 @@ def linked_per_subject(store, subjects: str, prop: str) -> dict[str, list[dict]]
 def counts_per_proposal(store, subjects: str = "") -> dict[str, dict[str, int]]:
     """Measures and goals per proposal, one grouped query each: counting both in one query with two OPTIONALs
     multiplies a proposal's measures by its goals (110 s for /api/stats at 1M triples)."""
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: {"measures": 0, "goals": 0})
     for cls, key in (("Measure", "measures"), ("Goal", "goals")):
         rows = store.select(
             f"SELECT ?p (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {subjects} ?x pkg:statedIn ?p ; a pkg:{cls} }} GROUP BY ?p"
         )
         for r in rows:
-            counts.setdefault(r["p"].value, {"measures": 0, "goals": 0})[key] = int(r["n"].value)
+            counts[r["p"].value][key] = int(r["n"].value)
     return counts
 
 
@@ -283,7 +285,7 @@ def proposal_row(r: dict, authors: dict, signatories: dict, counts: dict) -> dic
         "region": ref(r["region"].value, value(r.get("regionLabel"))) if "region" in r else None,
         "authors": authors.get(iri, []),
         "signatories": signatories.get(iri, []),
-        **counts.get(iri, {"measures": 0, "goals": 0}),
+        **counts[iri],
     }
 
 
@@ -319,10 +321,7 @@ def statistics(store) -> dict:
     return {
         "triples": store.size(),
         "classes": {shorten(r["c"].value): value(r["n"]) for r in classes},
-        "proposals": [
-            {**ref(r["p"].value, r["title"].value), **counts.get(r["p"].value, {"measures": 0, "goals": 0})}
-            for r in titles
-        ],
+        "proposals": [{**ref(r["p"].value, r["title"].value), **counts[r["p"].value]} for r in titles],
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.queries import ref, value
+from graph.queries import labels_for, one_value, ref, value
 from ontology.terms import PKG
 
 POLARITIES = {PKG + "Supports": "supports", PKG + "Opposes": "opposes", PKG + "Mixed": "mixed"}
@@ -85,7 +85,7 @@ def describe_stances(store, rows: list[dict]) -> list[dict]:
     stances = [r["s"].value for r in rows]
     actors = stance_actors(store, stances)
     proposals = proposal_info(store, {r["p"].value for r in rows})
-    labels = labels_of(
+    labels = labels_for(
         store, set(stances) | {r["about"].value for r in rows} | {r["measure"].value for r in rows if "measure" in r}
     )
     out = []
@@ -119,7 +119,7 @@ def stance_actors(store, stances: list[str]) -> dict[str, dict[str, list[dict]]]
         {{ ?s pkg:holder ?a BIND("holder" AS ?rel) }} UNION {{ ?s pkg:reportedBy ?a BIND("reportedBy" AS ?rel) }}
       }} ORDER BY ?s ?rel ?a""")
     actors = {r["a"].value for r in rows}
-    labels, notations = labels_of(store, actors), one_value(store, actors, "skos:notation")
+    labels, notations = labels_for(store, actors), one_value(store, actors, "skos:notation")
     kinds = one_value(store, actors, "a", "VALUES ?v { pkg:Party pkg:Coalition pkg:Majority pkg:Person }")
     members = actor_members(store, actors)
     out: dict[str, dict[str, list[dict]]] = defaultdict(lambda: {"holder": [], "reportedBy": []})
@@ -166,21 +166,6 @@ def proposal_info(store, proposals: set[str]) -> dict[str, dict]:
         }
         for r in rows
     }
-
-
-def labels_of(store, iris: set[str]) -> dict[str, str]:
-    return one_value(store, iris, "rdfs:label")
-
-
-def one_value(store, iris: set[str], prop: str, restrict: str = "") -> dict[str, str]:
-    """One value of `prop` per IRI (any, if several), in one grouped query."""
-    if not iris:
-        return {}
-    rows = store.select(
-        f"SELECT ?x (SAMPLE(?v) AS ?value) WHERE {{ VALUES ?x {{ {iri_list(iris)} }} ?x {prop} ?v {restrict} }} "
-        "GROUP BY ?x"
-    )
-    return {r["x"].value: r["value"].value for r in rows}
 
 
 # --- grouping ----------------------------------------------------------------------------------------------
