@@ -1,5 +1,5 @@
-"""Which extractor made a graph: a digest of everything that turns text into triples, so a store re-extracts
-an unchanged document once the code, a lexicon or the reference data has changed."""
+"""Which code made a graph: a digest of everything that turns text into triples, so a store re-extracts an
+unchanged document once the code, a lexicon or the reference data has changed (inference keeps its own digest)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("loaders/**/*.py", "loaders/lexicon/*.toml", "ontology/reference/*.csv", "ontology/terms.py")
 
 
-def extractor_version() -> str:
+def source_digest(patterns: tuple[str, ...]) -> str:
+    """16 hex digits over the names and bytes of the project files matching the glob patterns."""
     digest = hashlib.sha256()
-    for path in sorted({p for pattern in SOURCES for p in ROOT.glob(pattern)}):
+    for path in sorted({p for pattern in patterns for p in ROOT.glob(pattern)}):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
-EXTRACTOR_VERSION = extractor_version()
+EXTRACTOR_VERSION = source_digest(SOURCES)

@@ -184,7 +184,9 @@ def test_entity_pages_list_each_labelled_entity_once_in_order(client):
     iris = [s["iri"] for s in services]
     assert iris == sorted(set(iris))
     assert all(s["type"] == "pkg:Service" and s["label"] for s in services)
-    labelled = '<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(STRSTARTS(STR(?m), "https://w3id.org/policykg/id/"))'
+    labelled = (
+        '<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(STRSTARTS(STR(?m), "https://w3id.org/policykg/id/"))'
+    )
     assert len(iris) == count(client, f"?m a pkg:Service ; {labelled}")
     found = walk(client, "/api/entities", q="SjukHUS", limit=20)
     assert found and all("sjukhus" in f["label"].lower() for f in found)

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from api.settings import BUNDLED_CORPUS
+from graph.inference import StanceRow, changes, conflicts, positions
 from graph.loading import ensure_reference, load_bytes, remove_proposal
 from graph.store import EmbeddedStore
 from loaders.collective import collective_references
 from loaders.pipeline import extract
 from loaders.records import Actor
 from loaders.stances import Context, analyse, split_sentences
-from ontology.terms import entity_iri, inferred_graph, is_inferred_graph
+from ontology.terms import PKG, entity_iri, inferred_graph, is_inferred_graph
 
 ID = "https://w3id.org/policykg/id/"
 PARTY = {
@@ -243,6 +244,43 @@ def test_conflicts_follow_loads_and_removals():
     assert conflict_pairs(store) == first
     assert remove_proposal(store, sjvp.slug)
     assert conflict_pairs(store) == set()
+
+
+def row(iri: str, polarity: str, parties: set[str], start: int | None) -> StanceRow:
+    end = None if start is None else start + 2
+    return StanceRow(iri, "t", PKG + polarity, "stated", f"p-{iri}", "r", start, end, 1, iri, parties=parties)
+
+
+def links(rule, *rows: StanceRow) -> set[tuple[str, str]]:
+    return rule(positions(list(rows)))
+
+
+def test_each_position_meets_the_nearest_opposite_position_of_every_other_actor():
+    found = links(
+        conflicts,
+        row("a", "Supports", {"S"}, 2018),
+        row("b", "Supports", {"S"}, 2024),
+        row("c", "Opposes", {"M"}, 2019),  # a's nearest M
+        row("d", "Opposes", {"M"}, 2023),  # b's nearest M
+        row("e", "Opposes", {"S", "C"}, 2021),  # S on both sides: no conflict
+        row("f", "Supports", {"KD"}, None),
+        row("g", "Opposes", {"V"}, None),  # undated meets undated only
+        row("h", "Opposes", {"V"}, 2020),  # V's only dated position: nearest for both of S's
+    )
+    assert found == {("a", "c"), ("b", "d"), ("a", "h"), ("b", "h"), ("f", "g")}
+
+
+def test_a_stance_change_links_a_partys_consecutive_periods_only():
+    found = links(
+        changes,
+        row("a", "Supports", {"S"}, 2018),
+        row("b", "Opposes", {"S", "M"}, 2020),
+        row("c", "Opposes", {"S"}, 2022),  # no flip from b
+        row("d", "Supports", {"S"}, 2024),
+        row("e", "Supports", {"M"}, 2026),  # M: 2020 opposes → 2026 supports, nothing in between
+        row("f", "Opposes", {"S"}, None),  # undated: no place in time
+    )
+    assert found == {("a", "b"), ("c", "d"), ("b", "e")}
 
 
 def inferred_graphs(store) -> dict[str, set[str]]:

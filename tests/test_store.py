@@ -11,7 +11,7 @@ from rdflib import Graph
 
 from api.settings import BUNDLED_CORPUS
 from graph import queries
-from graph.loading import ensure_reference, load_bytes, proposal_graphs, remove_proposal
+from graph.loading import ensure_reference, load_bytes, load_paths, proposal_graphs, remove_proposal
 from graph.store import EmbeddedStore
 from loaders.read import DocumentError
 from ontology.terms import (
@@ -108,6 +108,25 @@ def test_a_newer_extractor_reextracts_an_unchanged_file(fresh):
     assert load_bytes(store, CORPUS[0].read_bytes(), CORPUS[0].name).status == "unchanged"
 
 
+def test_inferred_graphs_of_older_rules_are_recomputed_on_the_next_load(fresh):
+    """Unchanged files are not re-extracted, but conflicts another version of the rules made do not survive."""
+    store, _ = fresh
+    first = load_paths(store, [CORPUS[0]])[0]
+    (region,) = first.regions
+    graph = inferred_graph(region)
+    current = set(store.quads(graph))
+    stale = ox.Quad(ox.NamedNode(PKG + "x"), ox.NamedNode(PKG + "conflictsWith"), ox.NamedNode(PKG + "y"))
+    older = [
+        ox.Quad(q.subject, q.predicate, ox.Literal("older rules"), q.graph_name)
+        if q.predicate.value == PKG + "inferenceVersion"
+        else q
+        for q in current
+    ]
+    store.replace_graph(graph, [*older, ox.Quad(stale.subject, stale.predicate, stale.object, ox.NamedNode(graph))])
+    assert load_paths(store, [CORPUS[0]])[0].status == "unchanged"
+    assert set(store.quads(graph)) == current
+
+
 def test_every_measure_states_one_effect(store_dir):
     """Sums per kind of effect must count each measure once, not once per affected service; the effect agrees
     with the measure's edges to services."""
@@ -184,7 +203,10 @@ def test_named_graphs_layout(store_dir):
     assert {g for g in graphs if is_inferred_graph(g)} == {inferred_graph(r) for r in regions} and len(regions) == 2
     for region in regions:
         quads = list(store.quads(inferred_graph(region)))
-        assert quads and {q.predicate.value for q in quads} <= {PKG + "conflictsWith", PKG + "changedStance"}
+        assert {q.predicate.value for q in quads} - {PKG + "inferenceVersion"}
+        assert {q.predicate.value for q in quads} <= {
+            PKG + s for s in ("conflictsWith", "changedStance", "inferenceVersion")
+        }
         subjects = " ".join(sorted({f"<{q.subject.value}>" for q in quads}))
         elsewhere = store.select(
             f"SELECT ?s WHERE {{ VALUES ?s {{ {subjects} }} ?s pkg:statedIn ?p . "
