@@ -77,8 +77,9 @@ class Goal(Ref):
     measures: list[Ref]
 
 
-class GoalList(BaseModel):
+class GoalPage(BaseModel):
     items: list[Goal]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
 
 
 class Frame(BaseModel):

@@ -60,10 +60,21 @@ async def measures(
     return page(await on_store(request, rows), limit)
 
 
-@router.get("/goals", response_model=models.GoalList, summary="Goals with the measures that serve them")
-def goals(request: Request, proposal: str | None = None) -> dict:
+@router.get(
+    "/goals", response_model=models.GoalPage, summary="Goals with the measures that serve them, in document order"
+)
+def goals(
+    request: Request,
+    proposal: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    cursor: str | None = None,
+) -> dict:
     iri = resolve_kind(request, proposal, "proposal")
-    return {"items": queries.goals_with_measures(store(request), iri)}
+    try:
+        items = queries.goal_page(store(request), limit, decode(cursor), iri)
+    except LookupError:
+        raise HTTPException(400, "cursor names no goal of this listing: start again without `cursor`") from None
+    return page(items, limit)
 
 
 @router.get("/frames", response_model=models.FrameList, summary="Budget frames per committee and year, per proposal")

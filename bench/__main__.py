@@ -236,6 +236,8 @@ def traversal_timings(args: argparse.Namespace, http: httpx.Client, params: quer
         f"/api/entities/{party}": (f"/api/entities/{party}", {}),
         "/api/proposals": ("/api/proposals", {}),
         "/api/stats": ("/api/stats", {}),
+        "/api/goals": ("/api/goals", {}),
+        "/api/frames": ("/api/frames", {}),
         f"/api/stances?actor={party}": ("/api/stances", {"actor": party}),
         f"/api/actors/{party}/positions": (f"/api/actors/{party}/positions", {}),
         f"/api/conflicts?region={region}": ("/api/conflicts", {"region": region}),

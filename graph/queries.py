@@ -289,30 +289,51 @@ def proposal_row(r: dict, authors: dict, signatories: dict, counts: dict) -> dic
     }
 
 
-def goals_with_measures(store, proposal: str | None) -> list[dict]:
+def goal_page(store, limit: int, after: str | None, proposal: str | None) -> list[dict]:
+    """One page of goals in document order (proposal, line), and one more to tell whether there is a next page;
+    each goal with the measures that serve it. The order is memoised until the store is next written."""
     where = f"?g pkg:statedIn <{proposal}> ." if proposal else ""
-    rows = store.select(f"""SELECT ?g ?label ?level ?line ?p (COUNT(?m) AS ?n) WHERE {{
-        ?g a pkg:Goal ; rdfs:label ?label ; pkg:goalLevel ?level ; pkg:sourceLine ?line ;
-           pkg:statedIn ?p . {where} OPTIONAL {{ ?m pkg:servesGoal ?g }} }}
-        GROUP BY ?g ?label ?level ?line ?p ORDER BY ?p ?line""")
-    out = []
-    for r in rows:
-        measures = store.select(
-            f"SELECT ?m ?t WHERE {{ ?m pkg:servesGoal <{r['g'].value}> ; pkg:text ?t }} ORDER BY ?m"
-        )
-        out.append(
-            {
-                **ref(r["g"].value, r["label"].value),
-                "level": r["level"].value,
-                "line": value(r["line"]),
-                "proposal": ref(r["p"].value, None),
-                "measures": [ref(m["m"].value, m["t"].value) for m in measures],
-            }
-        )
-    return out
+    select = f"SELECT ?g ?p ?line WHERE {{ ?g a pkg:Goal ; pkg:statedIn ?p ; pkg:sourceLine ?line . {where} }}"
+    order = store.memo(
+        select, lambda: sorted((r["p"].value, value(r["line"]), r["g"].value) for r in store.select(select))
+    )
+    start = 0
+    if after:
+        start = next((i + 1 for i, key in enumerate(order) if key[2] == after), None)
+        if start is None:
+            raise LookupError(after)
+    iris = [key[2] for key in order[start : start + limit + 1]]
+    if not iris:
+        return []
+    values = "VALUES ?g { " + " ".join(f"<{i}>" for i in iris) + " }"
+    goals = {
+        r["g"].value: r
+        for r in store.select(f"""SELECT ?g ?label ?level ?line ?p WHERE {{ {values}
+            ?g rdfs:label ?label ; pkg:goalLevel ?level ; pkg:sourceLine ?line ; pkg:statedIn ?p }}""")
+    }
+    serving = defaultdict(list)
+    for r in store.select(f"SELECT ?g ?m ?t WHERE {{ {values} ?m pkg:servesGoal ?g ; pkg:text ?t }}"):
+        serving[r["g"].value].append(ref(r["m"].value, r["t"].value))
+    return [goal_row(goals[i], sorted(serving[i], key=lambda m: m["iri"])) for i in iris if i in goals]
+
+
+def goal_row(r: dict, measures: list[dict]) -> dict:
+    return {
+        **ref(r["g"].value, r["label"].value),
+        "level": r["level"].value,
+        "line": value(r["line"]),
+        "proposal": ref(r["p"].value, None),
+        "measures": measures,
+    }
 
 
 def statistics(store) -> dict:
+    """Counts per class and per proposal; memoised until the store is next written (a second or more at 1M triples,
+    and the page a dashboard polls)."""
+    return store.memo("statistics", lambda: count_everything(store))
+
+
+def count_everything(store) -> dict:
     classes = store.select(f"""SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
         GRAPH ?g {{ ?s a ?c }} FILTER(?g != <{ONTOLOGY_GRAPH}>) FILTER(STRSTARTS(STR(?c), "{PKG}")) }}
         GROUP BY ?c ORDER BY ?c""")

@@ -198,8 +198,16 @@ def test_proposals_and_goals(client):
     assert len(proposals) == 5
     for p in proposals:
         assert p["region"] and p["period"] and p["authors"], p["id"]
-    goals = client.get("/api/goals", params={"proposal": proposals[0]["id"]}).json()["items"]
-    assert goals and any(g["measures"] for g in goals)
+    goals = walk(client, "/api/goals", proposal=proposals[0]["id"], limit=7)
+    assert len(goals) == count(client, f"?m a pkg:Goal ; pkg:statedIn <{proposals[0]['iri']}>")
+    assert [g["line"] for g in goals] == sorted(g["line"] for g in goals)  # document order across pages
+    served = next(g for g in goals if g["measures"])
+    serving = count(client, f"?m pkg:servesGoal <{served['iri']}>")
+    assert len(served["measures"]) == serving and all(m["label"] for m in served["measures"])
+    everything = walk(client, "/api/goals", limit=1000)
+    assert [g["proposal"]["iri"] for g in everything] == sorted(g["proposal"]["iri"] for g in everything)
+    stale = client.get("/api/goals", params={"cursor": "aHR0cHM6Ly9leGFtcGxlLm9yZy9ubw"})
+    assert stale.status_code == 400 and "cursor" in stale.json()["error"]
 
 
 def test_stats_counts(client):

@@ -32,6 +32,7 @@ def proposals(client) -> list[str]:
 
 
 def test_upload_adds_a_proposal_and_delete_removes_it(writable):
+    before = writable.get("/api/stats").json()  # memoised listings must see every write
     response = writable.post("/api/proposals", files={"file": ("v-gavleborg.txt", PROPOSAL.encode(), "text/plain")})
     assert response.status_code == 201, response.text
     body = response.json()
@@ -39,11 +40,17 @@ def test_upload_adds_a_proposal_and_delete_removes_it(writable):
     assert body["id"] in proposals(writable)
     funded = writable.get("/api/measures", params={"proposal": body["id"], "relation": "funds"}).json()["items"]
     assert [m["amount_msek"] for m in funded] == [30]
+    after = writable.get("/api/stats").json()
+    assert after["classes"]["pkg:Proposal"] == before["classes"].get("pkg:Proposal", 0) + 1
+    assert body["id"] in [p["id"] for p in after["proposals"]]
     again = writable.post("/api/proposals", files={"file": ("v-gavleborg.txt", PROPOSAL.encode(), "text/plain")})
     assert again.json()["status"] == "unchanged"
     slug = body["id"].split("/", 1)[1]
     assert writable.delete(f"/api/proposals/{slug}").status_code == 200
     assert body["id"] not in proposals(writable)
+    gone = writable.get("/api/stats").json()
+    assert gone["classes"].get("pkg:Proposal", 0) == before["classes"].get("pkg:Proposal", 0)
+    assert body["id"] not in [p["id"] for p in gone["proposals"]]
     assert writable.delete(f"/api/proposals/{slug}").status_code == 404
 
 
