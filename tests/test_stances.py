@@ -247,8 +247,7 @@ def test_conflicts_follow_loads_and_removals():
 
 
 def row(iri: str, polarity: str, parties: set[str], start: int | None) -> StanceRow:
-    end = None if start is None else start + 2
-    return StanceRow(iri, "t", PKG + polarity, "stated", f"p-{iri}", "r", start, end, 1, iri, parties=parties)
+    return StanceRow(iri, "t", PKG + polarity, "stated", f"p-{iri}", "r", start, 1, parties=parties)
 
 
 def links(rule, *rows: StanceRow) -> set[tuple[str, str]]:
