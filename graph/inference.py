@@ -140,27 +140,44 @@ def positions(rows: list[StanceRow], out: dict | None = None) -> dict[tuple, dic
     return out
 
 
-def nearest(starts: list, year: int | None) -> list:
-    """The period starts closest to year (both neighbours on a tie); undated meets undated only."""
-    if year is None:
-        return [None] if None in starts else []
-    dated = sorted(s for s in starts if s is not None)
-    i = bisect_left(dated, year)
-    near = dated[max(i - 1, 0) : i + 1]
-    return [s for s in near if abs(s - year) == min(abs(n - year) for n in near)]
+@dataclass(slots=True)
+class Side:
+    """One actor's positions on one target with one polarity, by period start (None: undated)."""
+
+    parties: frozenset[str]
+    by_start: dict[int | None, list[StanceRow]]
+    dated: list[int]  # the starts in order
+
+    def nearest(self, year: int | None) -> list[StanceRow]:
+        """The positions closest in time to year (both neighbours on a tie); undated meets undated only."""
+        if year is None:
+            return self.by_start.get(None, [])
+        i = bisect_left(self.dated, year)
+        near = self.dated[max(i - 1, 0) : i + 1]
+        best = min((abs(s - year) for s in near), default=None)
+        return [row for s in near if abs(s - year) == best for row in self.by_start[s]]
+
+
+def sides(group: dict[tuple, StanceRow]) -> dict[str, list[Side]]:
+    """polarity → each actor's side of the target."""
+    found: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
+    for row in group.values():
+        found[(frozenset(row.parties), row.polarity)][row.start].append(row)
+    out: dict[str, list[Side]] = defaultdict(list)
+    for (parties, polarity), by_start in found.items():
+        out[polarity].append(Side(parties, dict(by_start), sorted(s for s in by_start if s is not None)))
+    return out
 
 
 def conflicts(groups) -> set[tuple[str, str]]:
     pairs = set()
     for group in groups.values():
-        sides: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))  # (parties, polarity) → start → rows
-        for row in group.values():
-            sides[(frozenset(row.parties), row.polarity)][row.start].append(row)
+        by_polarity = sides(group)
         for a in group.values():
-            for (parties, polarity), by_start in sides.items():
-                if polarity != OPPOSITE[a.polarity] or parties & a.parties:
+            for side in by_polarity[OPPOSITE[a.polarity]]:
+                if side.parties & a.parties:
                     continue
-                for b in (b for start in nearest(list(by_start), a.start) for b in by_start[start]):
+                for b in side.nearest(a.start):
                     pairs.add(tuple(sorted((a.iri, b.iri))))
                     if a.measure and b.measure and a.kind == b.kind == "derived":
                         pairs.add(tuple(sorted((a.measure, b.measure))))
