@@ -219,19 +219,21 @@ def proposal_regions(store) -> set[str]:
     return {r["region"].value for r in store.select(REGIONS)}
 
 
-def outdated_regions(store) -> set[str]:
-    """Regions whose inferred graph is missing or was made by another version of these rules."""
+def outdated_regions(store, present: set[str]) -> set[str]:
+    """Regions (of those present) whose inferred graph is missing or was made by another version of these rules."""
     made = {r["g"].value: r["version"].value for r in store.select(VERSIONS)}
-    return {region for region in proposal_regions(store) if made.get(inferred_graph(region)) != INFERENCE_VERSION}
+    return {region for region in present if made.get(inferred_graph(region)) != INFERENCE_VERSION}
 
 
 def recompute_inferred(store, regions: set[str] | None = None) -> None:
-    """Conflicts and stance changes of the given regions (all when None), each written over its own graph.
+    """Conflicts and stance changes of the given regions (all when None), each written over its own graph, and of
+    any region whose graph older rules made, so every load heals those.
 
     Inferred graphs of regions that no longer have proposals (and the single pre-region graph) are dropped.
     """
     present = proposal_regions(store)
-    for region in sorted(present if regions is None else regions & present):
+    due = present if regions is None else (regions & present) | outdated_regions(store, present)
+    for region in sorted(due):
         store.replace_graph(inferred_graph(region), inferred_quads(store, region))
         store.flush()  # one region's writes at a time in memory: at 2M triples the peak is 30 MB lower
     wanted = {inferred_graph(r) for r in present}

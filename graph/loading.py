@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.inference import outdated_regions, recompute_inferred
+from graph.inference import recompute_inferred
 from loaders.pipeline import extract
 from loaders.records import Document
 from loaders.triples import to_quads
@@ -110,16 +110,14 @@ def graph_regions(store, slug: str) -> set[str]:
 
 def load_paths(store, paths: list[Path], progress=None) -> list[LoadResult]:
     """Load files and folders (*.txt inside folders); inference runs once at the end, for the regions the files
-    touched and those whose inferred graph older rules made."""
+    touched (and, as on every recompute, those whose inferred graph older rules made)."""
     files = expand(paths)
     results = []
     for count, path in enumerate(progress(files) if progress else files, start=1):
         results.append(load_bytes(store, path.read_bytes(), path.name, infer=False))
         if count % FLUSH_EVERY == 0:
             store.flush()  # written data is held in memory until flushed; keep the footprint flat
-    stale = {region for r in results for region in r.regions} | outdated_regions(store)
-    if stale:
-        recompute_inferred(store, stale)
+    recompute_inferred(store, {region for r in results for region in r.regions})
     return results
 
 
