@@ -9,11 +9,10 @@ from fastapi.responses import JSONResponse
 
 from api import models
 from api.deps import on_store, relation_name, resolve, store
-from api.pagination import decode, page
+from api.pagination import Limit, decode, page
 from graph import queries, traversal
 
 router = APIRouter(prefix="/api", tags=["browse"])
-Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
 
 
 @router.get("/entities", response_model=models.EntityPage, summary="List or search entities by type and label")

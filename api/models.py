@@ -66,8 +66,9 @@ class Proposal(Ref):
     goals: int
 
 
-class ProposalList(BaseModel):
+class ProposalPage(BaseModel):
     items: list[Proposal]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
 
 
 class Goal(Ref):
@@ -82,7 +83,7 @@ class GoalPage(BaseModel):
     next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
 
 
-class Frame(BaseModel):
+class Frame(Ref):
     proposal: Ref
     committee: Ref
     year: int
@@ -90,8 +91,9 @@ class Frame(BaseModel):
     evidence: Evidence
 
 
-class FrameList(BaseModel):
+class FramePage(BaseModel):
     items: list[Frame]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
 
 
 class ProposalCount(Ref):

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Query
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="page size")]
 
 
 def encode(iri: str) -> str:
@@ -26,3 +31,12 @@ def page(items: list[dict], limit: int, key: str = "iri") -> dict:
     more = len(items) > limit
     items = items[:limit]
     return {"items": items, "next_cursor": encode(items[-1][key]) if more and items else None}
+
+
+@contextmanager
+def known_cursor(listing: str) -> Iterator[None]:
+    """Listings in document order find their cursor by position: one whose row has gone gets a 400, not a guess."""
+    try:
+        yield
+    except LookupError:
+        raise HTTPException(400, f"cursor names no {listing} of this listing: start again without `cursor`") from None

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 
 from api import models
 from api.deps import on_store, relation_name, resolve, resolve_kind, store
-from api.pagination import decode, page
+from api.pagination import Limit, decode, known_cursor, page
 from graph import queries
 from graph.loading import load_bytes, remove_proposal
 from loaders.read import DocumentError
@@ -18,16 +18,16 @@ router = APIRouter(prefix="/api", tags=["policy"])
 
 
 @router.get(
-    "/proposals", response_model=models.ProposalList, summary="Proposals with region, period, authors and counts"
+    "/proposals", response_model=models.ProposalPage, summary="Proposals with region, period, authors and counts"
 )
-def proposals(request: Request) -> dict:
-    return {"items": queries.list_proposals(store(request))}
+def proposals(request: Request, limit: Limit = 100, cursor: str | None = None) -> dict:
+    return page(queries.proposal_page(store(request), limit, decode(cursor)), limit)
 
 
 @router.get("/proposals/{slug}", response_model=models.Proposal, summary="One proposal's metadata")
 def proposal(request: Request, slug: str) -> dict:
     iri = resolve(request, f"proposal/{slug}", "proposal")
-    return queries.list_proposals(store(request), iri)[0]
+    return queries.list_proposals(store(request), [iri])[0]
 
 
 @router.get(
@@ -42,7 +42,7 @@ async def measures(
     target: str | None = None,
     goal: str | None = None,
     proposal: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    limit: Limit = 50,
     cursor: str | None = None,
 ) -> dict:
     after = decode(cursor)
@@ -66,23 +66,32 @@ async def measures(
 def goals(
     request: Request,
     proposal: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    limit: Limit = 50,
     cursor: str | None = None,
 ) -> dict:
     iri = resolve_kind(request, proposal, "proposal")
-    try:
-        items = queries.goal_page(store(request), limit, decode(cursor), iri)
-    except LookupError:
-        raise HTTPException(400, "cursor names no goal of this listing: start again without `cursor`") from None
-    return page(items, limit)
+    with known_cursor("goal"):
+        return page(queries.goal_page(store(request), limit, decode(cursor), iri), limit)
 
 
-@router.get("/frames", response_model=models.FrameList, summary="Budget frames per committee and year, per proposal")
+@router.get(
+    "/frames", response_model=models.FramePage, summary="Budget frames per committee, year and proposal, side by side"
+)
 def frames(
-    request: Request, committee: str | None = None, year: Annotated[int | None, Query(ge=1990, le=2100)] = None
+    request: Request,
+    committee: str | None = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    proposal: str | None = None,
+    limit: Limit = 50,
+    cursor: str | None = None,
 ) -> dict:
-    iri = resolve_kind(request, committee, "committee")
-    return {"items": queries.budget_frames(store(request), iri, year)}
+    filters = {
+        "committee": resolve_kind(request, committee, "committee"),
+        "proposal": resolve_kind(request, proposal, "proposal"),
+        "year": year,
+    }
+    with known_cursor("frame"):
+        return page(queries.frame_page(store(request), limit, decode(cursor), **filters), limit)
 
 
 @router.get("/stats", response_model=models.Stats, summary="Counts per class and per proposal")

@@ -32,7 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from loaders.version import source_digest
-from ontology.terms import PKG, entity_iri, graph_iri, inferred_graph, is_inferred_graph
+from ontology.terms import PKG, entity_iri, graph_iri, inferred_graph, iri_list, is_inferred_graph
 
 LEXICON = Path(__file__).resolve().parents[1] / "loaders" / "lexicon" / "stances.toml"
 
@@ -93,7 +93,7 @@ def proposal_stances(store, proposal: str, region: str, start: int | None, membe
     unknown = sorted({h for _, h in held} - members.keys())
     if unknown:
         members.update((h, set()) for h in unknown)
-        for r in store.select(MEMBERS.format(groups=" ".join(f"<{h}>" for h in unknown))):
+        for r in store.select(MEMBERS.format(groups=iri_list(unknown))):
             members[r["g"].value].add(r["member"].value)
     holders: dict[str, set[str]] = defaultdict(set)
     for stance, holder in held:

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, RELATIONS, Term, shorten
+from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, RELATIONS, Term, iri_list, shorten
 
 RELATION_PROPS = sorted({PKG + local for local in RELATIONS.values()})
 PROPOSED_BY = PKG + "proposedBy"
@@ -140,13 +140,13 @@ def actor_and_groups(store, actor: str) -> list[str]:
 def measure_filters(actors=None, relation=None, target=None, goal=None, proposal=None) -> str:
     parts = []
     if actors:
-        parts.append(f"VALUES ?actor {{ {' '.join(f'<{a}>' for a in actors)} }} ?m pkg:proposedBy ?actor .")
+        parts.append(f"VALUES ?actor {{ {iri_list(actors)} }} ?m pkg:proposedBy ?actor .")
     if relation and target:
         parts.append(f"?m pkg:{relation} <{target}> .")
     elif relation:
         parts.append(f"?m pkg:effect pkg:{relation} .")  # also the measures with no recognised service
     elif target:
-        parts.append(f"VALUES ?rel {{ {' '.join(f'<{p}>' for p in RELATION_PROPS)} }} ?m ?rel <{target}> .")
+        parts.append(f"VALUES ?rel {{ {iri_list(RELATION_PROPS)} }} ?m ?rel <{target}> .")
     if goal:
         parts.append(f"?m pkg:servesGoal <{goal}> .")
     if proposal:
@@ -172,7 +172,7 @@ def measure_page(store, limit: int, after: str | None, **filters) -> list[dict]:
     iris = page_after(store, f"SELECT ?m WHERE {{ {measure_filters(**filters)} {typed} }}", after, limit + 1)
     if not iris:
         return []
-    values = "VALUES ?m { " + " ".join(f"<{i}>" for i in iris) + " }"
+    values = f"VALUES ?m {{ {iri_list(iris)} }}"
     details = {r["m"].value: r for r in store.select(f"SELECT * WHERE {{ {values} {MEASURE_FIELDS} }}")}
     wanted = ", ".join(f"<{p}>" for p in [PROPOSED_BY, *RELATION_PROPS])
     edges = sorted(
@@ -199,6 +199,18 @@ def page_after(store, select: str, after: str | None, size: int) -> list[str]:
     return iris[start : start + size]
 
 
+def ordered_after(store, select: str, key, after: str | None, size: int) -> list[str]:
+    """`size` IRIs after the cursor IRI, in the order of `key(row)` (a tuple ending with the row's IRI). The order is
+    memoised until the store is next written; a cursor that names no row raises LookupError."""
+    order = store.memo(select, lambda: sorted(key(r) for r in store.select(select)))
+    start = 0
+    if after:
+        start = next((i + 1 for i, k in enumerate(order) if k[-1] == after), None)
+        if start is None:
+            raise LookupError(after)
+    return [k[-1] for k in order[start : start + size]]
+
+
 def labels_for(store, nodes) -> dict[str, str]:
     """One label per IRI (any language)."""
     return one_value(store, nodes, "rdfs:label")
@@ -209,7 +221,7 @@ def one_value(store, nodes, prop: str, restrict: str = "", pick: str = "SAMPLE")
     nodes = sorted(set(nodes))
     found: dict[str, str] = {}
     for i in range(0, len(nodes), 200):
-        values = " ".join(f"<{n}>" for n in nodes[i : i + 200])
+        values = iri_list(nodes[i : i + 200])
         for r in store.select(
             f"SELECT ?n ({pick}(?v) AS ?value) WHERE {{ VALUES ?n {{ {values} }} ?n {prop} ?v {restrict} }} GROUP BY ?n"
         ):
@@ -259,9 +271,15 @@ def counts_per_proposal(store, subjects: str = "") -> dict[str, dict[str, int]]:
     return counts
 
 
-def list_proposals(store, iri: str | None = None) -> list[dict]:
-    """Every proposal (or the one given) with region, period, authors, signatories and counts, in five queries."""
-    subjects = f"VALUES ?p {{ <{iri}> }}" if iri else ""
+def proposal_page(store, limit: int, after: str | None) -> list[dict]:
+    """One page of proposals in IRI order, and one more to tell whether there is a next page."""
+    iris = page_after(store, "SELECT ?m WHERE { ?m a pkg:Proposal }", after, limit + 1)
+    return list_proposals(store, iris) if iris else []
+
+
+def list_proposals(store, iris: list[str] | None = None) -> list[dict]:
+    """The proposals given (or all) with region, period, authors, signatories and counts, in five queries."""
+    subjects = f"VALUES ?p {{ {iri_list(iris)} }}" if iris else ""
     rows = store.select(f"""
       SELECT ?p ?title ?file ?hash ?start ?end ?region ?regionLabel WHERE {{ {subjects}
         ?p a pkg:Proposal ; dcterms:title ?title ; pkg:sourceFile ?file ; pkg:contentHash ?hash .
@@ -294,18 +312,10 @@ def goal_page(store, limit: int, after: str | None, proposal: str | None) -> lis
     each goal with the measures that serve it. The order is memoised until the store is next written."""
     where = f"?g pkg:statedIn <{proposal}> ." if proposal else ""
     select = f"SELECT ?g ?p ?line WHERE {{ ?g a pkg:Goal ; pkg:statedIn ?p ; pkg:sourceLine ?line . {where} }}"
-    order = store.memo(
-        select, lambda: sorted((r["p"].value, value(r["line"]), r["g"].value) for r in store.select(select))
-    )
-    start = 0
-    if after:
-        start = next((i + 1 for i, key in enumerate(order) if key[2] == after), None)
-        if start is None:
-            raise LookupError(after)
-    iris = [key[2] for key in order[start : start + limit + 1]]
+    iris = ordered_after(store, select, lambda r: (r["p"].value, value(r["line"]), r["g"].value), after, limit + 1)
     if not iris:
         return []
-    values = "VALUES ?g { " + " ".join(f"<{i}>" for i in iris) + " }"
+    values = f"VALUES ?g {{ {iri_list(iris)} }}"
     goals = {
         r["g"].value: r
         for r in store.select(f"""SELECT ?g ?label ?level ?line ?p WHERE {{ {values}
@@ -346,20 +356,38 @@ def count_everything(store) -> dict:
     }
 
 
-def budget_frames(store, committee: str | None, year: int | None) -> list[dict]:
-    """Frame observations (committee × year) per proposal, so proposals' frames can be compared."""
-    where = (f"FILTER(?c = <{committee}>)" if committee else "") + (f'FILTER(STR(?y) = "{year}")' if year else "")
-    rows = store.select(f"""SELECT ?f ?p ?title ?c ?clabel ?y ?amount ?quote ?line WHERE {{
-        ?f a pkg:BudgetFrame ; pkg:statedIn ?p ; pkg:committee ?c ; pkg:year ?y ; pkg:amount ?amount ;
-           pkg:quote ?quote ; pkg:sourceLine ?line .
-        ?p dcterms:title ?title . ?c rdfs:label ?clabel . {where} }} ORDER BY ?c ?y ?p""")
-    return [
-        {
-            "proposal": ref(r["p"].value, r["title"].value),
-            "committee": ref(r["c"].value, r["clabel"].value),
-            "year": int(r["y"].value),
-            "amount_msek": value(r["amount"]),
-            "evidence": {"quote": r["quote"].value, "line": value(r["line"])},
-        }
-        for r in rows
+def frame_page(store, limit: int, after: str | None, committee=None, year=None, proposal=None) -> list[dict]:
+    """One page of frame observations (committee × year × proposal, in that order) and one more to tell whether
+    there is a next page, so proposals' frames for a committee and year sit side by side."""
+    where = [
+        f"?f pkg:committee <{committee}> ." if committee else "",
+        f"?f pkg:statedIn <{proposal}> ." if proposal else "",
+        f'FILTER(STR(?y) = "{year}")' if year else "",
     ]
+    select = f"""SELECT ?f ?c ?y ?p WHERE {{
+        ?f a pkg:BudgetFrame ; pkg:committee ?c ; pkg:year ?y ; pkg:statedIn ?p . {" ".join(where)} }}"""
+    iris = ordered_after(store, select, frame_key, after, limit + 1)
+    if not iris:
+        return []
+    rows = store.select(f"""SELECT ?f ?p ?title ?c ?clabel ?y ?amount ?quote ?line WHERE {{
+        VALUES ?f {{ {iri_list(iris)} }}
+        ?f pkg:statedIn ?p ; pkg:committee ?c ; pkg:year ?y ; pkg:amount ?amount ;
+           pkg:quote ?quote ; pkg:sourceLine ?line .
+        ?p dcterms:title ?title . ?c rdfs:label ?clabel }}""")
+    found = {r["f"].value: frame_row(r) for r in rows}
+    return [found[i] for i in iris if i in found]
+
+
+def frame_key(r: dict) -> tuple:
+    return r["c"].value, int(r["y"].value), r["p"].value, r["f"].value
+
+
+def frame_row(r: dict) -> dict:
+    return {
+        **ref(r["f"].value, None),
+        "proposal": ref(r["p"].value, r["title"].value),
+        "committee": ref(r["c"].value, r["clabel"].value),
+        "year": int(r["y"].value),
+        "amount_msek": value(r["amount"]),
+        "evidence": {"quote": r["quote"].value, "line": value(r["line"])},
+    }

@@ -10,15 +10,11 @@ from __future__ import annotations
 from collections import defaultdict
 
 from graph.queries import labels_for, one_value, ref, value
-from ontology.terms import PKG
+from ontology.terms import PKG, iri_list
 
 POLARITIES = {PKG + "Supports": "supports", PKG + "Opposes": "opposes", PKG + "Mixed": "mixed"}
 POLARITY_IRI = {v: k for k, v in POLARITIES.items()}
 KINDS = ("stated", "reported", "derived")
-
-
-def iri_list(iris) -> str:
-    return " ".join(f"<{i}>" for i in sorted(set(iris)))
 
 
 def holder_filter(actor: str, var: str = "?s") -> str:

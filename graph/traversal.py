@@ -7,24 +7,22 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, shorten
+from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, iri_list, shorten
 
 SKIPPED = ["http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2004/02/skos/core#inScheme"]
 
 
 def predicate_filter(relations: list[str] | None) -> str:
     if relations:
-        wanted = " ".join(f"<{PKG}{r}>" for r in relations)
-        return f"VALUES ?p {{ {wanted} }}"
+        return f"VALUES ?p {{ {iri_list(PKG + r for r in relations)} }}"
     skipped = ", ".join(f"<{p}>" for p in SKIPPED)
     return f"FILTER(?p NOT IN ({skipped}))"
 
 
 def frontier_edges(store, nodes: set[str], relations: list[str] | None) -> list[tuple[str, str, str]]:
     """Edges between IRIs that touch any node of the frontier, both directions."""
-    values = " ".join(f"<{n}>" for n in nodes)
     rows = store.select(f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-        VALUES ?n {{ {values} }}
+        VALUES ?n {{ {iri_list(nodes)} }}
         {{ GRAPH ?g {{ ?n ?p ?o }} BIND(?n AS ?s) }} UNION {{ GRAPH ?g {{ ?s ?p ?n }} BIND(?n AS ?o) }}
         FILTER(isIRI(?o) && isIRI(?s) && STRSTARTS(STR(?o), "{ID}") && STRSTARTS(STR(?s), "{ID}"))
         FILTER(?g != <{ONTOLOGY_GRAPH}>)

@@ -18,7 +18,7 @@ import snowballstemmer
 
 from graph.loading import ensure_reference, load_bytes
 from graph.store import EmbeddedStore
-from ontology.terms import PKG, RELATIONS
+from ontology.terms import PKG, RELATIONS, iri_list
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -218,7 +218,7 @@ def read_measures(store: EmbeddedStore, proposal: str) -> list[Predicted]:
 
 def read_targets(store: EmbeddedStore, proposal: str, found: dict[str, Predicted]) -> None:
     """Relation properties and their targets' names; pkg:affects only counts when alone."""
-    relations = " ".join(f"<{iri}>" for iri in RELATION_OF)
+    relations = iri_list(RELATION_OF)
     for r in measure_rows(
         store,
         proposal,

@@ -83,6 +83,11 @@ def node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
+def iri_list(iris) -> str:
+    """IRIs as the body of a SPARQL VALUES clause: sorted, each once."""
+    return " ".join(f"<{i}>" for i in sorted(set(iris)))
+
+
 def shorten(iri: str) -> str:
     """A compact name for an IRI (pkg:funds, id path), used in JSON and tables."""
     for prefix, ns in PREFIXES.items():

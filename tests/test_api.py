@@ -195,7 +195,8 @@ def test_entity_pages_list_each_labelled_entity_once_in_order(client):
 
 def test_proposals_and_goals(client):
     proposals = client.get("/api/proposals").json()["items"]
-    assert len(proposals) == 5
+    assert len(proposals) == count(client, "?m a pkg:Proposal")
+    assert walk(client, "/api/proposals", limit=2) == proposals  # three pages, IRI order, each proposal once
     for p in proposals:
         assert p["region"] and p["period"] and p["authors"], p["id"]
     goals = walk(client, "/api/goals", proposal=proposals[0]["id"], limit=7)
@@ -242,13 +243,20 @@ def test_openapi_documents_the_endpoints(client):
 
 
 def test_budget_frames_compare_committees_across_proposals(client):
-    rows = client.get("/api/frames", params={"committee": "regionstyrelsen"}).json()["items"]
+    rows = walk(client, "/api/frames", committee="regionstyrelsen", limit=3)
     assert rows and all(r["committee"]["id"] == "committee/regionstyrelsen" for r in rows)
     assert len({r["proposal"]["id"] for r in rows}) >= 2
     assert all(r["amount_msek"] > 100 and r["evidence"]["line"] >= 1 for r in rows)
-    one_year = client.get("/api/frames", params={"committee": "regionstyrelsen", "year": rows[0]["year"]}).json()
-    assert {r["year"] for r in one_year["items"]} == {rows[0]["year"]}
+    assert [(r["year"], r["proposal"]["iri"]) for r in rows] == sorted((r["year"], r["proposal"]["iri"]) for r in rows)
+    one_year = walk(client, "/api/frames", committee="regionstyrelsen", year=rows[0]["year"])
+    assert {r["year"] for r in one_year} == {rows[0]["year"]}
+    assert len(one_year) == sum(r["year"] == rows[0]["year"] for r in rows)
+    one_proposal = walk(client, "/api/frames", proposal=rows[0]["proposal"]["id"], limit=1000)
+    assert {r["proposal"]["id"] for r in one_proposal} == {rows[0]["proposal"]["id"]}
+    assert len(walk(client, "/api/frames", limit=7)) == count(client, "?m a pkg:BudgetFrame")
     assert client.get("/api/frames", params={"committee": "nope"}).status_code == 404
+    stale = client.get("/api/frames", params={"cursor": "aHR0cHM6Ly9leGFtcGxlLm9yZy9ubw"})
+    assert stale.status_code == 400 and "cursor" in stale.json()["error"]
 
 
 def test_project_prefixes_are_predeclared(client):
