@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from api import models
 from api.deps import on_store, relation_name, resolve, resolve_kind, store
 from api.pagination import Limit, decode, known_cursor, page
-from graph import queries
+from graph import measure_queries, queries
 from graph.loading import load_bytes, remove_proposal
 from loaders.read import DocumentError
 from ontology.terms import entity_iri
@@ -55,9 +55,10 @@ async def measures(
             "goal": resolve(request, goal, "goal"),
             "proposal": resolve_kind(request, proposal, "proposal"),
         }
-        return queries.list_measures(store(request), limit, after, **filters)
+        return measure_queries.list_measures(store(request), limit, after, **filters)
 
-    return page(await on_store(request, rows), limit)
+    with known_cursor("measure"):
+        return page(await on_store(request, rows), limit)
 
 
 @router.get(

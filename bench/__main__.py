@@ -29,7 +29,7 @@ from bench import build, load, loadtest, queries, report
 from bench.generate import corpus_bytes, documents, generate
 from bench.machine import describe
 from bench.servers import ROOT, api_server
-from ontology.terms import ID
+from ontology.terms import ID, RELATIONS
 
 MB = 2**20
 QUERY_RESERVE_S = 560  # what the query and HTTP phases need once the query store exists
@@ -252,17 +252,27 @@ def traversal_timings(args: argparse.Namespace, http: httpx.Client, params: quer
 NEIGHBOURS = "traversal /api/neighbours depth=1"
 
 
-def load_test_requests(params: dict) -> dict[str, dict]:
-    party, measure = params["party"].removeprefix(ID), params["measure"].removeprefix(ID)
-    point = queries.query_mix(queries.Parameters(**params))["point_lookup"]
+def load_test_requests(params: dict) -> dict[str, list[dict]]:
+    """Each load test's rotation of distinct requests; its first is the one timed alone in the query phase."""
+    chosen = queries.Parameters(**params)
+    measures = list(dict.fromkeys([chosen.measure, *chosen.measures]))
+    parties = list(dict.fromkeys([chosen.party, *chosen.parties]))
     json_results = {"Accept": "application/sparql-results+json"}
     return {
-        NEIGHBOURS: {"method": "GET", "url": "/api/neighbours", "params": {"id": measure, "depth": 1}},
-        "traversal /api/measures?actor": {"method": "GET", "url": "/api/measures",
-                                          "params": {"actor": party, "limit": 20}},
-        "/sparql point lookup": {"method": "GET", "url": "/sparql", "params": {"query": point},
-                                 "headers": json_results},
-    }  # fmt: skip
+        NEIGHBOURS: [get("/api/neighbours", id=m.removeprefix(ID), depth=1) for m in measures],
+        "traversal /api/measures?actor (and relation)": [
+            get("/api/measures", actor=p.removeprefix(ID), limit=20, **({"relation": r} if r else {}))
+            for r in (None, *sorted(RELATIONS))
+            for p in parties
+        ],
+        "/sparql point lookup": [
+            {**get("/sparql", query=queries.point_lookup(m)), "headers": json_results} for m in measures
+        ],
+    }
+
+
+def get(url: str, **params) -> dict:
+    return {"method": "GET", "url": url, "params": params}
 
 
 def load_test_phase(args: argparse.Namespace, store_dir: Path, params: dict, sequential: dict) -> dict:
@@ -272,15 +282,15 @@ def load_test_phase(args: argparse.Namespace, store_dir: Path, params: dict, seq
     out: dict[str, dict] = {}
     for workers in (1, 2):
         runs: dict[str, dict] = {name: {"not_run": reason} for name, reason in slow.items()}
-        for name, request in requests.items():
+        for name, rotation in requests.items():
             if name in slow:
                 continue
             with api_server(store_dir, workers) as api:
-                runs[name] = loadtest.run(api.url, request, args.clients, 5000, args.load_seconds)
+                runs[name] = loadtest.run(api.url, rotation, args.clients, 5000, args.load_seconds)
                 if name == NEIGHBOURS:
                     rate = max(1.0, runs[name]["requests_per_s"] / 2)
                     runs[f"{name}, paced at half that rate"] = loadtest.run_paced(
-                        api.url, request, args.clients, rate, args.load_seconds
+                        api.url, rotation, args.clients, rate, args.load_seconds
                     )
         out[f"{workers} worker{'s' if workers > 1 else ''}"] = runs
         say(f"load test with {workers} worker(s) done")
@@ -290,10 +300,11 @@ def load_test_phase(args: argparse.Namespace, store_dir: Path, params: dict, seq
     return out
 
 
-def too_slow_for_load(requests: dict[str, dict], sequential: dict) -> dict[str, str]:
+def too_slow_for_load(requests: dict[str, list[dict]], sequential: dict) -> dict[str, str]:
     """A request that takes over a second alone is not load-tested: 16 at once would only queue for minutes."""
     slow = {}
-    for name, request in requests.items():
+    for name, rotation in requests.items():
+        request = rotation[0]
         for key, timing in sequential.items():
             same = key.startswith(request["url"]) and all(f"{k}={v}" in key for k, v in request["params"].items())
             if same and (timing.get("median_ms") or 0) > 1000:

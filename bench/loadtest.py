@@ -1,4 +1,7 @@
-"""HTTP under load: N concurrent keep-alive clients against one loopback URL.
+"""HTTP under load: N concurrent keep-alive clients against one loopback server.
+
+The clients take their requests in turn from one rotation (e.g. the neighbours of 200 different measures), so
+a server that memoises answers is measured on a realistic spread of requests, not on one cached answer.
 
 Closed loop (each client sends again as soon as it has an answer) finds the saturation throughput;
 open loop (a fixed request rate) shows latency at a load the server can sustain. Both are bounded by
@@ -13,7 +16,9 @@ httpx spends about as much CPU per request as the server does, which would measu
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -89,31 +94,34 @@ class Tally:
         return True
 
 
-async def client_loop(conn: Connection, raw: bytes, stop_at: float, budget: list[int], tally: Tally) -> None:
-    """One client: send, wait for the answer, repeat (no think time) until a cap is reached."""
+async def client_loop(
+    conn: Connection, turns: Iterator[bytes], stop_at: float, budget: list[int], tally: Tally
+) -> None:
+    """One client: send the rotation's next request, wait for the answer, repeat (no think time) until a cap."""
     while budget[0] > 0 and time.perf_counter() < stop_at:
         budget[0] -= 1
-        if not await tally.attempt(conn, raw, time.perf_counter()):
+        if not await tally.attempt(conn, next(turns), time.perf_counter()):
             return
 
 
-async def connections(host: str, port: int, count: int, raw: bytes) -> list[Connection]:
-    conns = [await Connection.open(host, port) for _ in range(count)]
-    await conns[0].send(raw)  # warm caches
-    return conns
-
-
-async def hammer(base: str, request: dict, clients: int, max_requests: int, seconds: float) -> dict:
+async def connections(base: str, count: int, requests: list[dict]) -> tuple[list[Connection], Iterator[bytes]]:
+    """Open the clients' connections, and the rotation of raw requests they share (the first one warms caches)."""
     host, port = check_loopback(base)
-    raw = request_bytes(request, host)
-    conns = await connections(host, port, clients, raw)
+    raws = [request_bytes(request, host) for request in requests]
+    conns = [await Connection.open(host, port) for _ in range(count)]
+    await conns[0].send(raws[0])
+    return conns, itertools.cycle(raws)
+
+
+async def hammer(base: str, requests: list[dict], clients: int, max_requests: int, seconds: float) -> dict:
+    conns, turns = await connections(base, clients, requests)
     tally, budget = Tally([], []), [max_requests]
     started = time.perf_counter()
-    await asyncio.gather(*(client_loop(c, raw, started + seconds, budget, tally) for c in conns))
+    await asyncio.gather(*(client_loop(c, turns, started + seconds, budget, tally) for c in conns))
     elapsed = time.perf_counter() - started
     for conn in conns:
         conn.close()
-    return summary(tally, elapsed, clients)
+    return {**summary(tally, elapsed, clients), "distinct_requests": len(requests)}
 
 
 def summary(tally: Tally, elapsed: float, clients: int) -> dict:
@@ -129,38 +137,39 @@ def summary(tally: Tally, elapsed: float, clients: int) -> dict:
     }
 
 
-async def paced_client(conn: Connection, raw: bytes, first: float, interval: float, stop_at: float, tally: Tally):
+async def paced_client(
+    conn: Connection, turns: Iterator[bytes], first: float, interval: float, stop_at: float, tally: Tally
+) -> None:
     """One client sending on a fixed schedule; latency counts from the scheduled time, so a slow server
     cannot hide its queue by delaying the next request (no coordinated omission)."""
     scheduled = first
     while scheduled < stop_at:
         await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
-        if not await tally.attempt(conn, raw, scheduled):
+        if not await tally.attempt(conn, next(turns), scheduled):
             return
         scheduled += interval
 
 
-async def paced(base: str, request: dict, clients: int, rate: float, seconds: float) -> dict:
+async def paced(base: str, requests: list[dict], clients: int, rate: float, seconds: float) -> dict:
     """Open loop: `clients` clients together sending `rate` requests/s for `seconds`."""
-    host, port = check_loopback(base)
-    raw = request_bytes(request, host)
-    conns = await connections(host, port, clients, raw)
+    conns, turns = await connections(base, clients, requests)
     tally, interval = Tally([], []), clients / rate
     started = time.perf_counter()
     stop_at = started + seconds
+    offset = interval / clients
     await asyncio.gather(
-        *(paced_client(c, raw, started + i * interval / clients, interval, stop_at, tally) for i, c in enumerate(conns))
+        *(paced_client(c, turns, started + i * offset, interval, stop_at, tally) for i, c in enumerate(conns))
     )
     elapsed = time.perf_counter() - started
     for conn in conns:
         conn.close()
-    return {**summary(tally, elapsed, clients), "offered_per_s": rate}
+    return {**summary(tally, elapsed, clients), "distinct_requests": len(requests), "offered_per_s": rate}
 
 
-def run(base: str, request: dict, clients: int = 16, max_requests: int = 3000, seconds: float = 15) -> dict:
+def run(base: str, requests: list[dict], clients: int = 16, max_requests: int = 3000, seconds: float = 15) -> dict:
     """Closed loop: as fast as the server answers (its saturation throughput and queueing latency)."""
-    return asyncio.run(hammer(base, request, clients, max_requests, seconds))
+    return asyncio.run(hammer(base, requests, clients, max_requests, seconds))
 
 
-def run_paced(base: str, request: dict, clients: int, rate: float, seconds: float) -> dict:
-    return asyncio.run(paced(base, request, clients, rate, seconds))
+def run_paced(base: str, requests: list[dict], clients: int, rate: float, seconds: float) -> dict:
+    return asyncio.run(paced(base, requests, clients, rate, seconds))

@@ -26,6 +26,7 @@ from ontology.terms import SPARQL_PREFIXES
 
 RELATIONS = "pkg:funds pkg:cuts pkg:reopens pkg:closes pkg:investigates pkg:establishes pkg:reorganizes pkg:changesFee"
 TRIVIAL = {"point_lookup"}
+ROTATION = 200  # distinct measures the load test's clients take in turn
 
 
 @dataclass
@@ -36,6 +37,8 @@ class Parameters:
     measure: str
     region: str
     word: str = "ambulans"
+    parties: list[str] = field(default_factory=list)  # every party with measures: the load test's rotation
+    measures: list[str] = field(default_factory=list)  # measures spread evenly over the IRI order, likewise
 
 
 def choose_parameters(store: ox.Store) -> Parameters:
@@ -52,13 +55,15 @@ def choose_parameters(store: ox.Store) -> Parameters:
     region = rows(
         "SELECT ?r (COUNT(?p) AS ?n) WHERE { ?p a pkg:Proposal ; pkg:region ?r } GROUP BY ?r ORDER BY DESC(?n) ?r"
     )[0]["r"].value
-    return Parameters(party, measure, region)
+    every_measure = sorted(r["m"].value for r in rows("SELECT ?m WHERE { ?m a pkg:Measure }"))
+    spread = every_measure[:: max(1, len(every_measure) // ROTATION)][:ROTATION]
+    return Parameters(party, measure, region, parties=[r["p"].value for r in parties], measures=spread)
 
 
 def query_mix(p: Parameters) -> dict[str, str]:
     """The fixed mix; every query sees the union of all graphs as its default graph, like the API."""
     mix = {
-        "point_lookup": f"SELECT ?p ?o WHERE {{ <{p.measure}> ?p ?o }}",
+        "point_lookup": point_lookup(p.measure),
         "label_search": f"""SELECT ?s ?label WHERE {{ ?s rdfs:label ?label .
             FILTER(CONTAINS(LCASE(STR(?label)), "{p.word}")) }} LIMIT 100""",
         "party_measures": f"""SELECT ?m ?text ?rel ?target WHERE {{
@@ -80,6 +85,10 @@ def query_mix(p: Parameters) -> dict[str, str]:
             FILTER(?other != <{p.party}>) }} GROUP BY ?other ORDER BY DESC(?n)""",
     }
     return {name: SPARQL_PREFIXES + text for name, text in mix.items()}
+
+
+def point_lookup(iri: str) -> str:
+    return f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}"
 
 
 # --- engines: each takes a query and returns the number of result rows ------------------------------------

@@ -7,10 +7,8 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, RELATIONS, Term, iri_list, shorten
+from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, Term, iri_list, shorten
 
-RELATION_PROPS = sorted({PKG + local for local in RELATIONS.values()})
-PROPOSED_BY = PKG + "proposedBy"
 CLASSES = [
     "Proposal",
     "Party",
@@ -121,75 +119,6 @@ def property_row(row: dict) -> dict:
     return {**base, "value": value(obj)}
 
 
-MEASURE_FIELDS = """
-  ?m a pkg:Measure ; pkg:text ?text ; pkg:quote ?quote ; pkg:sourceLine ?line ;
-     pkg:measureKind ?kind ; pkg:statedIn ?proposal .
-  ?proposal dcterms:title ?ptitle .
-  OPTIONAL { ?m pkg:amount ?amount } OPTIONAL { ?m pkg:amountPeriod ?period } OPTIONAL { ?m pkg:effect ?effect }
-  OPTIONAL { ?m pkg:servesGoal ?goal . ?goal rdfs:label ?goalLabel }
-  OPTIONAL { ?m pkg:committee ?committee . ?committee rdfs:label ?committeeLabel }
-"""
-
-
-def actor_and_groups(store, actor: str) -> list[str]:
-    """The actor and every coalition or majority it belongs to: their measures are its measures too."""
-    groups = store.select(f"SELECT DISTINCT ?g WHERE {{ ?g org:hasMember <{actor}> }}")
-    return [actor, *(r["g"].value for r in groups)]
-
-
-def measure_filters(actors=None, relation=None, target=None, goal=None, proposal=None) -> str:
-    parts = []
-    if actors:
-        parts.append(f"VALUES ?actor {{ {iri_list(actors)} }} ?m pkg:proposedBy ?actor .")
-    if relation and target:
-        parts.append(f"?m pkg:{relation} <{target}> .")
-    elif relation:
-        parts.append(f"?m pkg:effect pkg:{relation} .")  # also the measures with no recognised service
-    elif target:
-        parts.append(f"VALUES ?rel {{ {iri_list(RELATION_PROPS)} }} ?m ?rel <{target}> .")
-    if goal:
-        parts.append(f"?m pkg:servesGoal <{goal}> .")
-    if proposal:
-        parts.append(f"?m pkg:statedIn <{proposal}> .")
-    return "\n".join(parts)
-
-
-def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]:
-    """One page of measures (and one more, to tell whether there is a next page). Pages are memoised until the
-    store is next written: a party's first page is what many readers ask for."""
-    key = f"measures {sorted(filters.items())} after={after} limit={limit}"
-    return store.memo(key, lambda: measure_page(store, limit, after, **filters))
-
-
-def measure_page(store, limit: int, after: str | None, **filters) -> list[dict]:
-    """Pick the page's IRIs first, then fetch their details in three batched queries."""
-    actor = filters.pop("actor", None)
-    if actor:
-        filters["actors"] = actor_and_groups(store, actor)
-    # proposedBy, servesGoal and the relation properties only ever describe measures (their rdfs:domain), so with
-    # one of those filters the type pattern would only add a join (a 4× slower query at 1M triples)
-    typed = "" if any(filters.get(k) for k in ("actors", "relation", "target", "goal")) else "?m a pkg:Measure ."
-    iris = page_after(store, f"SELECT ?m WHERE {{ {measure_filters(**filters)} {typed} }}", after, limit + 1)
-    if not iris:
-        return []
-    values = f"VALUES ?m {{ {iri_list(iris)} }}"
-    details = {r["m"].value: r for r in store.select(f"SELECT * WHERE {{ {values} {MEASURE_FIELDS} }}")}
-    wanted = ", ".join(f"<{p}>" for p in [PROPOSED_BY, *RELATION_PROPS])
-    edges = sorted(
-        (r["m"].value, r["p"].value, r["o"].value)
-        for r in store.select(f"SELECT ?m ?p ?o WHERE {{ {values} ?m ?p ?o . FILTER(?p IN ({wanted})) }}")
-    )
-    labels = labels_for(store, sorted({o for *_, o in edges}))  # one lookup: a label join per edge costs 3×
-    actors: dict[str, list[dict]] = {}
-    effects: dict[str, list[dict]] = {}
-    for m, p, o in edges:
-        if p == PROPOSED_BY:
-            actors.setdefault(m, []).append(ref(o, labels.get(o)))
-        else:
-            effects.setdefault(m, []).append({"relation": p[len(PKG) :], "target": ref(o, labels.get(o))})
-    return [measure_row(details[i], actors.get(i, []), effects.get(i, [])) for i in iris if i in details]
-
-
 def page_after(store, select: str, after: str | None, size: int) -> list[str]:
     """`size` IRIs of ?m in IRI order, after the cursor. Sorted here: Oxigraph's ORDER BY on IRIs decodes and
     compares every string (0.8 s for the 14k measures of one party at 1M triples), a Python sort takes 50 ms;
@@ -227,23 +156,6 @@ def one_value(store, nodes, prop: str, restrict: str = "", pick: str = "SAMPLE")
         ):
             found[r["n"].value] = r["value"].value
     return found
-
-
-def measure_row(r: dict, actors: list[dict], effects: list[dict]) -> dict:
-    return {
-        **ref(r["m"].value, r["text"].value),
-        "text": r["text"].value,
-        "kind": r["kind"].value,
-        "amount_msek": value(r.get("amount")),
-        "amount_period": value(r.get("period")),
-        "proposal": ref(r["proposal"].value, r["ptitle"].value),
-        "goal": ref(r["goal"].value, value(r.get("goalLabel"))) if "goal" in r else None,
-        "committee": ref(r["committee"].value, value(r.get("committeeLabel"))) if "committee" in r else None,
-        "actors": actors,
-        "relation": r["effect"].value[len(PKG) :] if "effect" in r else None,
-        "effects": effects,
-        "evidence": {"quote": r["quote"].value, "line": value(r["line"])},
-    }
 
 
 def linked_per_subject(store, subjects: str, prop: str) -> dict[str, list[dict]]:
