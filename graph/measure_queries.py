@@ -3,7 +3,7 @@
 Every measure lives in its proposal's named graph, so matches are counted per graph (`GRAPH ?g`) without a join
 or decoding a single measure IRI, and a page then reads its rows from the few graphs it spans, ordered by line
 (an inline integer). Sorting every match by IRI instead meant decoding each one first: 130–160 ms for a party's
-or the whole store's first page at 1M triples, against 8–16 ms this way (docs/benchmarks.md, finding 22).
+or the whole store's uncached first page at 1M triples, against 5–32 ms this way (docs/benchmarks.md, finding 22).
 """
 
 from __future__ import annotations
@@ -21,13 +21,14 @@ LINKS = ["statedIn", "servesGoal", "committee", "proposedBy"]  # pkg: properties
 
 def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]:
     """One page of measures (and one more, to tell whether there is a next page). Pages are memoised until the
-    store is next written: a party's first page is what many readers ask for."""
-    key = f"measures {sorted(filters.items())} after={after} limit={limit}"  # a gone cursor raises LookupError
+    store is next written: a party's first page is what many readers ask for. A cursor naming a measure that is
+    gone raises LookupError."""
+    key = f"measures {sorted(filters.items())} after={after} limit={limit}"
     return store.memo(key, lambda: measure_page(store, limit, after, **filters))
 
 
 def measure_page(store, limit: int, after: str | None, **filters) -> list[dict]:
-    """Pick the page's IRIs first, then fetch their details in three batched queries."""
+    """Pick the page's IRIs first, then fetch their details in two batched queries."""
     actor = filters.pop("actor", None)
     if actor:
         filters["actors"] = actor_and_groups(store, actor)

@@ -104,11 +104,13 @@ def describe(store, iri: str) -> dict:
 
 
 def incoming(store, iri: str, prop: str) -> list[dict]:
-    rows = store.select(
-        f"SELECT ?s (SAMPLE(?sl) AS ?slabel) WHERE {{ ?s <{prop}> <{iri}> . OPTIONAL {{ ?s rdfs:label ?sl }} }} "
-        f"GROUP BY ?s ORDER BY ?s LIMIT {INCOMING_PER_PROPERTY}"
-    )
-    return [{"property": shorten(prop), **ref(r["s"].value, value(r.get("slabel")))} for r in rows]
+    """Up to INCOMING_PER_PROPERTY subjects with an edge `prop` to `iri`, labelled, listed by IRI. Which ones is
+    the store's index order (stable for the same data): choosing the first by IRI meant decoding all of a
+    party's 12k statements first; grouping and ordering them in SPARQL took 0.85 s at 1M triples."""
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ ?s <{prop}> <{iri}> }} LIMIT {INCOMING_PER_PROPERTY}")
+    subjects = sorted(r["s"].value for r in rows)
+    labels = labels_for(store, subjects)
+    return [{"property": shorten(prop), **ref(s, labels.get(s))} for s in subjects]
 
 
 def property_row(row: dict) -> dict:
@@ -159,27 +161,34 @@ def one_value(store, nodes, prop: str, restrict: str = "", pick: str = "SAMPLE")
 
 
 def linked_per_subject(store, subjects: str, prop: str) -> dict[str, list[dict]]:
-    """Objects of `prop` with a label, for every subject bound by the `subjects` pattern (?p), in one query."""
-    rows = store.select(
-        f"SELECT ?p ?o (SAMPLE(?l) AS ?label) WHERE {{ {subjects} ?p {prop} ?o . "
-        "OPTIONAL { ?o rdfs:label ?l } } GROUP BY ?p ?o ORDER BY ?p ?o"
+    """Objects of `prop` with a label, for every subject bound by the `subjects` pattern (?p). Labels are looked
+    up once per object: joined per row, a person's label was read from every proposal naming them (4× slower)."""
+    pairs = sorted(
+        {(r["p"].value, r["o"].value) for r in store.select(f"SELECT ?p ?o WHERE {{ {subjects} ?p {prop} ?o }}")}
     )
+    labels = labels_for(store, {o for _, o in pairs})
     out: dict[str, list[dict]] = {}
-    for r in rows:
-        out.setdefault(r["p"].value, []).append(ref(r["o"].value, value(r.get("label"))))
+    for p, o in pairs:
+        out.setdefault(p, []).append(ref(o, labels.get(o)))
     return out
 
 
-def counts_per_proposal(store, subjects: str = "") -> dict[str, dict[str, int]]:
-    """Measures and goals per proposal, one grouped query each: counting both in one query with two OPTIONALs
-    multiplies a proposal's measures by its goals (110 s for /api/stats at 1M triples)."""
+def counts_per_proposal(store) -> dict[str, dict[str, int]]:
+    """Measures and goals per proposal, memoised. Counted per named graph (each proposal's statements live in its
+    own graph) and mapped to proposals by their own typing triple: joining every measure to its proposal took
+    0.3 s for all proposals at 1M triples and 0.8 s for a page of 100 (a VALUES join), per graph 25 ms."""
+    return store.memo("counts per proposal", lambda: count_per_proposal(store))
+
+
+def count_per_proposal(store) -> dict[str, dict[str, int]]:
+    proposal_of = {
+        r["g"].value: r["p"].value for r in store.select("SELECT ?g ?p WHERE { GRAPH ?g { ?p a pkg:Proposal } }")
+    }
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {"measures": 0, "goals": 0})
     for cls, key in (("Measure", "measures"), ("Goal", "goals")):
-        rows = store.select(
-            f"SELECT ?p (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {subjects} ?x pkg:statedIn ?p ; a pkg:{cls} }} GROUP BY ?p"
-        )
-        for r in rows:
-            counts[r["p"].value][key] = int(r["n"].value)
+        for r in store.select(f"SELECT ?g (COUNT(?x) AS ?n) WHERE {{ GRAPH ?g {{ ?x a pkg:{cls} }} }} GROUP BY ?g"):
+            if r["g"].value in proposal_of:
+                counts[proposal_of[r["g"].value]][key] = int(r["n"].value)
     return counts
 
 
@@ -200,7 +209,7 @@ def list_proposals(store, iris: list[str] | None = None) -> list[dict]:
       }} ORDER BY ?p""")
     authors = linked_per_subject(store, subjects, "dcterms:creator")
     signatories = linked_per_subject(store, subjects, "pkg:signatory")
-    counts = counts_per_proposal(store, subjects)
+    counts = counts_per_proposal(store)
     return [proposal_row(r, authors, signatories, counts) for r in rows]
 
 
