@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.queries import labels_for, one_value, ref, value
-from ontology.terms import PKG, iri_list
+from graph.document_order import in_document_order
+from graph.queries import actor_and_groups, labels_for, one_value, ref, value
+from ontology.terms import PKG, in_list, iri_list
 
 POLARITIES = {PKG + "Supports": "supports", PKG + "Opposes": "opposes", PKG + "Mixed": "mixed"}
 POLARITY_IRI = {v: k for k, v in POLARITIES.items()}
@@ -24,25 +25,35 @@ def holder_filter(actor: str, var: str = "?s") -> str:
     return f"{{ {var} pkg:holder <{actor}> }} UNION {{ {groups} {var} pkg:holder {group} }}"
 
 
-def stance_filters(about=None, actor=None, kind=None, region=None, proposal=None, polarity=None, narrower=False):
-    """(leading patterns, trailing patterns): Oxigraph joins in the order written, so what binds few stances
-    (a target, an actor, a proposal) comes before the scan of every stance."""
-    lead, tail = [], []
-    if about and narrower:
-        lead.append(f"?about skos:broader* <{about}> . ?s pkg:about ?about .")
-    elif about:
-        lead.append(f"?s pkg:about <{about}> .")
-    if actor:
-        lead.append(holder_filter(actor))
+def stance_patterns(
+    store, about=None, actor=None, kind=None, region=None, proposal=None, polarity=None, narrower=False
+) -> list[str]:
+    """Patterns binding ?s inside its proposal's graph, the most selective first. Sets that other graphs define
+    (the concepts narrower than `about`, the coalitions an actor belongs to) are looked up first; holder, about,
+    polarity and kind only describe stances (their rdfs:domain), so the type is only asked for without them."""
+    parts = []
+    if about:
+        concepts = narrower_concepts(store, about) if narrower else [about]
+        parts.append(f"?s pkg:about ?about . FILTER(?about IN ({in_list(concepts)}))")
     if proposal:
-        lead.append(f"?s pkg:statedIn <{proposal}> .")
+        parts.append(f"?s pkg:statedIn <{proposal}> .")
     if region:
-        tail.append(f"?p pkg:region <{region}> .")
+        parts.append(f"?s pkg:statedIn ?p . ?p pkg:region <{region}> .")
+    if actor and parts:
+        parts.append(f"?s pkg:holder ?h . FILTER(?h IN ({in_list(actor_and_groups(store, actor))}))")
+    elif actor:
+        parts.append(f"VALUES ?h {{ {iri_list(actor_and_groups(store, actor))} }} ?s pkg:holder ?h .")
     if kind:
-        tail.append(f'?s pkg:stanceKind "{kind}" .')
+        parts.append(f'?s pkg:stanceKind "{kind}" .')
     if polarity:
-        tail.append(f"?s pkg:polarity <{POLARITY_IRI[polarity]}> .")
-    return "\n".join(lead), "\n".join(tail)
+        parts.append(f"?s pkg:polarity <{POLARITY_IRI[polarity]}> .")
+    if not (about or actor or kind or polarity):
+        parts[:1] = [" ".join([*parts[:1], "?s a pkg:Stance ."])]
+    return parts
+
+
+def narrower_concepts(store, concept: str) -> list[str]:
+    return [r["c"].value for r in store.select(f"SELECT DISTINCT ?c WHERE {{ ?c skos:broader* <{concept}> }}")]
 
 
 # no `?s a pkg:Stance` here: with it Oxigraph starts from every stance instead of the listed ones (10 s for 2,000)
@@ -54,18 +65,11 @@ STANCE_SELECT = """SELECT ?s ?about ?pol ?kind ?p ?line ?quote (SAMPLE(?m) AS ?m
 
 
 def find_stances(store, limit: int = 1000, **filters) -> tuple[list[dict], bool]:
-    """Stances matching the filters in (proposal, line) order, with holders, reporters, proposal and target;
-    (rows, truncated). The page is cut from the matching IRIs sorted here, then described in batched queries:
-    grouping and sorting every stance's fields in SPARQL took 6 s for 1,000 stances at 1M triples."""
-    lead, tail = stance_filters(**filters)
-    rows = store.select(
-        f"SELECT DISTINCT ?s ?p ?line WHERE {{ {lead} ?s a pkg:Stance ; pkg:statedIn ?p ; pkg:sourceLine ?line . "
-        f"{tail} }}"
-    )
-    ordered = sorted({(r["p"].value, int(r["line"].value), r["s"].value) for r in rows})
-    page = [iri for *_, iri in ordered[:limit]]
-    details = stances_by_iri(store, page)
-    return [details[iri] for iri in page if iri in details], len(ordered) > limit
+    """Stances matching the filters in document order (proposal, line), with holders, reporters, proposal and
+    target; (rows, truncated). The page is cut in graph.document_order, then described in batched queries."""
+    page = in_document_order(store, "?s", stance_patterns(store, **filters), None, limit + 1)
+    details = stances_by_iri(store, page[:limit])
+    return [details[iri] for iri in page[:limit] if iri in details], len(page) > limit
 
 
 def stances_by_iri(store, iris: list[str]) -> dict[str, dict]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, iri_list, shorten
+from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, in_list, iri_list, shorten
 
 SKIPPED = ["http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2004/02/skos/core#inScheme"]
 
@@ -15,7 +15,7 @@ SKIPPED = ["http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org
 def predicate_filter(relations: list[str] | None) -> str:
     if relations:
         return f"VALUES ?p {{ {iri_list(PKG + r for r in relations)} }}"
-    skipped = ", ".join(f"<{p}>" for p in SKIPPED)
+    skipped = in_list(SKIPPED)
     return f"FILTER(?p NOT IN ({skipped}))"
 
 

@@ -88,6 +88,11 @@ def iri_list(iris) -> str:
     return " ".join(f"<{i}>" for i in sorted(set(iris)))
 
 
+def in_list(iris) -> str:
+    """IRIs as the body of a SPARQL `IN (…)` list: sorted, each once."""
+    return ", ".join(f"<{i}>" for i in sorted(set(iris)))
+
+
 def shorten(iri: str) -> str:
     """A compact name for an IRI (pkg:funds, id path), used in JSON and tables."""
     for prefix, ns in PREFIXES.items():
