@@ -254,40 +254,45 @@ def conflicts(store, region=None, target=None, actor=None, limit=100, after=None
       }} ORDER BY ?a ?b LIMIT {limit + 1}""")
     pairs = [(r["a"].value, r["b"].value) for r in rows]
     details = stances_by_iri(store, [x for pair in pairs for x in pair])
+    supported = {s["iri"]: s for s in with_support(store, list(details.values()))}
     out = []
     for a, b in pairs:
-        sides = sorted((details[a], details[b]), key=lambda s: (s["polarity"], period_key(s["proposal"])))
+        sides = sorted((supported[a], supported[b]), key=lambda s: (s["polarity"], period_key(s["proposal"])))
         out.append(
             {
                 "key": f"{a} {b}",
                 "about": sides[0]["about"],
                 "region": sides[0]["proposal"]["region"],
-                "sides": [with_support(store, s) for s in sides],
+                "sides": sides,
             }
         )
     return out
 
 
-def with_support(store, stance: dict, most: int = 5) -> dict:
-    """A side of a conflict: the stance, plus other quotes of the same position (same proposal, holders, target)."""
-    holders = [h["iri"] for h in stance["holders"]]
-    holder_match = " ".join(f"?s pkg:holder <{h}> ." for h in holders)
+def with_support(store, stances: list[dict], most: int = 5) -> list[dict]:
+    """Sides of conflicts: each stance plus `also`, up to `most` other quotes of the same position (same proposal,
+    target and polarity, held by at least the same holders), in line order. One query for every side: the other
+    stances share the side's proposal graph; one query a side took 5.5 ms each, 0.56 s a page at 1M triples."""
+    if not stances:
+        return []
     rows = store.select(f"""
-      SELECT DISTINCT ?s ?line ?quote ?kind WHERE {{
-        ?s a pkg:Stance ; pkg:about <{stance["about"]["iri"]}> ; pkg:statedIn <{stance["proposal"]["iri"]}> ;
-           pkg:polarity <{POLARITY_IRI[stance["polarity"]]}> ; pkg:stanceKind ?kind ; pkg:sourceLine ?line ;
-           pkg:quote ?quote . {holder_match} FILTER(?s != <{stance["iri"]}>)
-      }} ORDER BY ?line LIMIT {most}""")
-    also = [
-        {
-            "id": ref(r["s"].value, None)["id"],
-            "kind": r["kind"].value,
-            "line": value(r["line"]),
-            "quote": r["quote"].value,
-        }
-        for r in rows
-    ]
-    return {**stance, "also": also}
+      SELECT DISTINCT ?x ?o ?line ?quote ?kind WHERE {{
+        VALUES ?x {{ {iri_list(s["iri"] for s in stances)} }}
+        GRAPH ?g {{ ?x pkg:about ?about ; pkg:polarity ?pol .
+          ?o pkg:about ?about ; pkg:polarity ?pol ; pkg:stanceKind ?kind ; pkg:sourceLine ?line ; pkg:quote ?quote }}
+        FILTER(?o != ?x) }}""")
+    holders = defaultdict(set)
+    involved = {s["iri"] for s in stances} | {r["o"].value for r in rows}
+    for r in store.select(f"SELECT DISTINCT ?o ?h WHERE {{ VALUES ?o {{ {iri_list(involved)} }} ?o pkg:holder ?h }}"):
+        holders[r["o"].value].add(r["h"].value)
+    also = defaultdict(list)
+    for r in sorted(rows, key=lambda r: (int(r["line"].value), r["o"].value)):
+        x, o = r["x"].value, r["o"].value
+        if holders[o] >= holders[x] and len(also[x]) < most:
+            also[x].append(
+                {"id": ref(o, None)["id"], "kind": r["kind"].value, "line": value(r["line"]), "quote": r["quote"].value}
+            )
+    return [{**s, "also": also[s["iri"]]} for s in stances]
 
 
 def changes(store, actor=None, target=None, region=None, limit=100, after=None) -> list[dict]:
