@@ -121,6 +121,7 @@ class Edge(BaseModel):
 
 
 class Neighbourhood(BaseModel):
+    truncated: bool = Field(description="true when max_nodes, or a node's max_nodes edges, cut the neighbourhood")
     nodes: list[Node]
     edges: list[Edge]
 

@@ -19,37 +19,56 @@ def predicate_filter(relations: list[str] | None) -> str:
     return f"FILTER(?p NOT IN ({skipped}))"
 
 
-def frontier_edges(store, nodes: set[str], relations: list[str] | None) -> list[tuple[str, str, str]]:
-    """Edges between IRIs that touch any node of the frontier, both directions."""
+def frontier_edges(
+    store, nodes: set[str], relations: list[str] | None, limit: int | None = None
+) -> list[tuple[str, str, str]]:
+    """Edges between IRIs that touch any node of the frontier, both directions (the first `limit`, if given)."""
     rows = store.select(f"""SELECT DISTINCT ?s ?p ?o WHERE {{
         VALUES ?n {{ {iri_list(nodes)} }}
         {{ GRAPH ?g {{ ?n ?p ?o }} BIND(?n AS ?s) }} UNION {{ GRAPH ?g {{ ?s ?p ?n }} BIND(?n AS ?o) }}
         FILTER(isIRI(?o) && isIRI(?s) && STRSTARTS(STR(?o), "{ID}") && STRSTARTS(STR(?s), "{ID}"))
         FILTER(?g != <{ONTOLOGY_GRAPH}>)
-        {predicate_filter(relations)} }}""")
+        {predicate_filter(relations)} }}{f" LIMIT {limit}" if limit else ""}""")
     return [(r["s"].value, r["p"].value, r["o"].value) for r in rows]
 
 
 def neighbourhood(
     store, start: str, depth: int, relations: list[str] | None = None, max_nodes: int = 500
 ) -> nx.MultiDiGraph:
-    """Breadth-first to `depth`, following edges either way, stopping at max_nodes nodes."""
-    graph = nx.MultiDiGraph()
+    """Breadth-first to `depth`, following edges either way, up to max_nodes nodes; `graph["truncated"]` says
+    whether edges were left out. Each frontier node is expanded on its own, by at most its share of the room
+    left (its first edges in the store's order), so one hub cannot crowd out its siblings: a party is linked to
+    15k statements at 1M triples, and fetching them all to keep 500 took 0.58 s of a depth-2 request."""
+    graph = nx.MultiDiGraph(truncated=False)
     graph.add_node(start, depth=0)
-    frontier = {start}
+    frontier = [start]
     for level in range(1, depth + 1):
-        if not frontier or graph.number_of_nodes() >= max_nodes:
-            break
-        new: set[str] = set()
-        for s, p, o in frontier_edges(store, frontier, relations):
-            for node in (s, o):
-                if node not in graph and graph.number_of_nodes() < max_nodes:
-                    graph.add_node(node, depth=level)
-                    new.add(node)
-            if s in graph and o in graph:
-                graph.add_edge(s, o, key=p, predicate=p)
-        frontier = new
+        new: list[str] = []
+        for i, node in enumerate(frontier):
+            if graph.number_of_nodes() >= max_nodes:  # the rest could only add edges between nodes already in
+                graph.graph["truncated"] = True
+                return graph
+            share = max(1, (max_nodes - graph.number_of_nodes()) // (len(frontier) - i))
+            edges = frontier_edges(store, {node}, relations, share)
+            graph.graph["truncated"] |= len(edges) == share
+            new += add_edges(graph, edges, level, max_nodes)
+        frontier = sorted(new)
     return graph
+
+
+def add_edges(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str]], level: int, max_nodes: int) -> list[str]:
+    """Add the edges whose ends fit in the graph; return the nodes added."""
+    added = []
+    for s, p, o in edges:
+        for node in (s, o):
+            if node not in graph and graph.number_of_nodes() < max_nodes:
+                graph.add_node(node, depth=level)
+                added.append(node)
+            elif node not in graph:
+                graph.graph["truncated"] = True
+        if s in graph and o in graph:
+            graph.add_edge(s, o, key=p, predicate=p)
+    return added
 
 
 def shortest_path(
@@ -87,6 +106,7 @@ def edge_between(graph: nx.MultiDiGraph, a: str, b: str) -> tuple[str, str, str]
 
 def as_json(graph: nx.MultiDiGraph, labels: dict[str, str]) -> dict:
     return {
+        "truncated": graph.graph.get("truncated", False),
         "nodes": [
             {"iri": n, "id": n[len(ID) :] if n.startswith(ID) else None, "label": labels.get(n, shorten(n)), "depth": d}
             for n, d in graph.nodes(data="depth")

@@ -119,6 +119,24 @@ def test_party_to_measures_to_services(client):
     assert target["id"] in node_ids and "party/sjukvardspartiet-vasternorrland" in node_ids
 
 
+def test_neighbours_share_the_room_and_say_when_cut(client):
+    """A capped neighbourhood keeps every first-level neighbour and some of each one's own: a hub cannot crowd
+    out its siblings. Uncapped, a measure's depth-1 neighbourhood is whole and says so."""
+    measure = client.get("/api/measures", params={"actor": "party/moderaterna", "limit": 1}).json()["items"][0]["id"]
+    whole = client.get("/api/neighbours", params={"id": measure, "depth": 1}).json()
+    assert whole["truncated"] is False and len(whole["nodes"]) > 2
+    first = {n["id"] for n in whole["nodes"]}
+    capped = client.get("/api/neighbours", params={"id": measure, "depth": 2, "max_nodes": 40}).json()
+    assert capped["truncated"] is True and len(capped["nodes"]) <= 40
+    assert first <= {n["id"] for n in capped["nodes"]}
+    depth = {n["iri"]: n["depth"] for n in capped["nodes"]}
+    grew = {a for e in capped["edges"] for a, b in ((e["source"], e["target"]), (e["target"], e["source"]))
+            if depth[a] == 1 and depth[b] == 2}  # fmt: skip
+    assert len(grew) >= 2  # more than one first-level node got room to grow
+    party = client.get("/api/neighbours", params={"id": "party/moderaterna", "max_nodes": 10}).json()
+    assert party["truncated"] is True and len(party["nodes"]) == 10
+
+
 def test_neighbours_relation_filter(client):
     item = client.get("/api/measures", params={"relation": "funds", "limit": 1}).json()["items"][0]
     hood = client.get("/api/neighbours", params={"id": item["id"], "relation": "funds"}).json()
