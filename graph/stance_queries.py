@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graph.document_order import in_document_order
+from graph.document_order import in_document_order, one_of
 from graph.queries import actor_and_groups, labels_for, one_value, ref, value
-from ontology.terms import PKG, in_list, iri_list
+from ontology.terms import PKG, iri_list
 
 POLARITIES = {PKG + "Supports": "supports", PKG + "Opposes": "opposes", PKG + "Mixed": "mixed"}
 POLARITY_IRI = {v: k for k, v in POLARITIES.items()}
@@ -33,16 +33,13 @@ def stance_patterns(
     polarity and kind only describe stances (their rdfs:domain), so the type is only asked for without them."""
     parts = []
     if about:
-        concepts = narrower_concepts(store, about) if narrower else [about]
-        parts.append(f"?s pkg:about ?about . FILTER(?about IN ({in_list(concepts)}))")
+        parts.append(one_of("?s", "pkg:about", narrower_concepts(store, about) if narrower else [about], True))
     if proposal:
         parts.append(f"?s pkg:statedIn <{proposal}> .")
     if region:
         parts.append(f"?s pkg:statedIn ?p . ?p pkg:region <{region}> .")
-    if actor and parts:
-        parts.append(f"?s pkg:holder ?h . FILTER(?h IN ({in_list(actor_and_groups(store, actor))}))")
-    elif actor:
-        parts.append(f"VALUES ?h {{ {iri_list(actor_and_groups(store, actor))} }} ?s pkg:holder ?h .")
+    if actor:
+        parts.append(one_of("?s", "pkg:holder", actor_and_groups(store, actor), leading=not parts))
     if kind:
         parts.append(f'?s pkg:stanceKind "{kind}" .')
     if polarity:
