@@ -19,10 +19,13 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import psutil
 import pyoxigraph as ox
 
 from bench import build, load, loadtest, queries, report
@@ -291,7 +294,9 @@ def load_test_phase(args: argparse.Namespace, store_dir: Path, params: dict, seq
             if name in slow:
                 continue
             with api_server(store_dir, workers) as api:
-                runs[name] = loadtest.run(api.url, rotation, args.clients, 5000, args.load_seconds)
+                with worker_cpu(api) as cpu:
+                    runs[name] = loadtest.run(api.url, rotation, args.clients, 5000, args.load_seconds)
+                runs[name]["worker_cpu_s"] = cpu
                 if name == NEIGHBOURS:
                     rate = max(1.0, runs[name]["requests_per_s"] / 2)
                     runs[f"{name}, paced at half that rate"] = loadtest.run_paced(
@@ -299,10 +304,21 @@ def load_test_phase(args: argparse.Namespace, store_dir: Path, params: dict, seq
                     )
         out[f"{workers} worker{'s' if workers > 1 else ''}"] = runs
         say(f"load test with {workers} worker(s) done")
-    with api_server(store_dir, 2, stock=True) as api:
+    with api_server(store_dir, 2, stock=True) as api, worker_cpu(api) as cpu:
         stock = loadtest.run(api.url, requests[NEIGHBOURS], args.clients, 5000, args.load_seconds)
-        out["uvicorn --workers 2 (stock)"] = {NEIGHBOURS: stock}
+    out["uvicorn --workers 2 (stock)"] = {NEIGHBOURS: {**stock, "worker_cpu_s": cpu}}
     return out
+
+
+@contextmanager
+def worker_cpu(api) -> Iterator[list[float]]:
+    """CPU seconds each worker process (the server, or its children when it has any) spent inside the block."""
+    server = psutil.Process(api.process.pid)
+    workers = [c for c in server.children() if "resource_tracker" not in " ".join(c.cmdline())] or [server]
+    before = [sum(w.cpu_times()[:2]) for w in workers]
+    spent: list[float] = []
+    yield spent
+    spent += [sum(w.cpu_times()[:2]) - b for w, b in zip(workers, before, strict=True)]
 
 
 def too_slow_for_load(requests: dict[str, list[dict]], sequential: dict) -> dict[str, str]:

@@ -213,6 +213,12 @@ def query_cell(t: dict, base: float | None, with_ratio: bool) -> str:
     return f"{cell} ({fmt(ratio(t['median_ms'], base), 1)}×)" if with_ratio else cell
 
 
+def worker_cpu_note(run: dict) -> str:
+    """How the work split between workers: an uneven split explains a multi-worker row near one worker's."""
+    cpu = run.get("worker_cpu_s")
+    return "worker CPU s: " + " / ".join(f"{c:.1f}" for c in cpu) if cpu and len(cpu) > 1 else ""
+
+
 def load_test_section(results: dict) -> list[str]:
     rows = []
     for workers, runs in results.get("load_test", {}).items():
@@ -222,7 +228,7 @@ def load_test_section(results: dict) -> list[str]:
                 continue
             rows.append([workers, name, r.get("distinct_requests", 1), r["clients"],
                          r.get("offered_per_s", "as fast as answered"), r["requests"], r["errors"],
-                         r["requests_per_s"], r["p50_ms"], r["p99_ms"], ""])  # fmt: skip
+                         r["requests_per_s"], r["p50_ms"], r["p99_ms"], worker_cpu_note(r)])  # fmt: skip
     if not rows:
         return []
     lines = [
