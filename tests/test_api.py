@@ -276,6 +276,7 @@ def test_openapi_documents_the_endpoints(client):
 def test_budget_frames_compare_committees_across_proposals(client):
     rows = walk(client, "/api/frames", committee="regionstyrelsen", limit=3)
     assert rows and all(r["committee"]["id"] == "committee/regionstyrelsen" for r in rows)
+    assert all(r["label"] == f"{r['committee']['label']} {r['year']}" for r in rows)
     assert len({r["proposal"]["id"] for r in rows}) >= 2
     assert all(r["amount_msek"] > 100 and r["evidence"]["line"] >= 1 for r in rows)
     assert [(r["year"], r["proposal"]["iri"]) for r in rows] == sorted((r["year"], r["proposal"]["iri"]) for r in rows)
