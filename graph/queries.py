@@ -311,7 +311,7 @@ def frame_key(r: dict) -> tuple:
 
 def frame_row(r: dict) -> dict:
     return {
-        **ref(r["f"].value, f'{r["clabel"].value} {r["y"].value}'),
+        **ref(r["f"].value, f"{r['clabel'].value} {r['y'].value}"),
         "proposal": ref(r["p"].value, r["title"].value),
         "committee": ref(r["c"].value, r["clabel"].value),
         "year": int(r["y"].value),
