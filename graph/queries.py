@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from graph.document_order import in_document_order
 from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, Term, iri_list, shorten
 
 CLASSES = [
@@ -236,10 +237,9 @@ def proposal_row(r: dict, authors: dict, signatories: dict, counts: dict) -> dic
 
 def goal_page(store, limit: int, after: str | None, proposal: str | None) -> list[dict]:
     """One page of goals in document order (proposal, line), and one more to tell whether there is a next page;
-    each goal with the measures that serve it. The order is memoised until the store is next written."""
-    where = f"?g pkg:statedIn <{proposal}> ." if proposal else ""
-    select = f"SELECT ?g ?p ?line WHERE {{ ?g a pkg:Goal ; pkg:statedIn ?p ; pkg:sourceLine ?line . {where} }}"
-    iris = ordered_after(store, select, lambda r: (r["p"].value, value(r["line"]), r["g"].value), after, limit + 1)
+    each goal with the measures that serve it. Cut by graph.document_order, like measures and stances."""
+    pattern = f"?goal pkg:statedIn <{proposal}> ; a pkg:Goal ." if proposal else "?goal a pkg:Goal ."
+    iris = in_document_order(store, "?goal", [pattern], after, limit + 1)
     if not iris:
         return []
     values = f"VALUES ?g {{ {iri_list(iris)} }}"
