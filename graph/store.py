@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -106,6 +106,24 @@ class EmbeddedStore:
     def quads(self, graph: str | None = None) -> Iterable[ox.Quad]:
         target = ox.NamedNode(graph) if graph else None
         return self.store.quads_for_pattern(None, None, None, target)
+
+    def quads_touching(self, iris: Iterable[str]) -> Iterator[ox.Quad]:
+        """Every quad with one of `iris` as its subject, then every one with it as its object, in index order."""
+        for iri in iris:
+            node = ox.NamedNode(iri)
+            yield from self.store.quads_for_pattern(node, None, None, None)
+            yield from self.store.quads_for_pattern(None, None, node, None)
+
+    def first_values(self, subjects: Iterable[str], predicate: str) -> dict[str, str]:
+        """Each subject's first value of `predicate` in index order, one index seek each. SPARQL's SAMPLE reads
+        every value first, and a label repeated in every proposal that names a thing can be hundreds of them."""
+        prop = ox.NamedNode(predicate)
+        found: dict[str, str] = {}
+        for subject in set(subjects):
+            for quad in self.store.quads_for_pattern(ox.NamedNode(subject), prop, None, None):
+                found[subject] = quad.object.value
+                break
+        return found
 
     def size(self) -> int:
         return len(self.store)

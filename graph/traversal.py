@@ -6,10 +6,11 @@ The whole graph is never copied into memory; each step asks the store for one fr
 from __future__ import annotations
 
 import networkx as nx
+import pyoxigraph as ox
 
 from ontology.terms import ID, ONTOLOGY_GRAPH, PKG, in_list, iri_list, shorten
 
-SKIPPED = ["http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2004/02/skos/core#inScheme"]
+SKIPPED = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/2004/02/skos/core#inScheme")
 
 
 def predicate_filter(relations: list[str] | None) -> str:
@@ -22,7 +23,16 @@ def predicate_filter(relations: list[str] | None) -> str:
 def frontier_edges(
     store, nodes: set[str], relations: list[str] | None, limit: int | None = None
 ) -> list[tuple[str, str, str]]:
-    """Edges between IRIs that touch any node of the frontier, both directions (the first `limit`, if given)."""
+    """Edges between IRIs that touch any node of the frontier, both directions (the first `limit`, if given).
+    The embedded store reads them from its indexes: a SPARQL query's planning cost more than the lookup."""
+    if store.kind == "embedded":
+        return edges_from_index(store, nodes, relations, limit)
+    return edges_by_sparql(store, nodes, relations, limit)
+
+
+def edges_by_sparql(
+    store, nodes: set[str], relations: list[str] | None, limit: int | None = None
+) -> list[tuple[str, str, str]]:
     rows = store.select(f"""SELECT DISTINCT ?s ?p ?o WHERE {{
         VALUES ?n {{ {iri_list(nodes)} }}
         {{ GRAPH ?g {{ ?n ?p ?o }} BIND(?n AS ?s) }} UNION {{ GRAPH ?g {{ ?s ?p ?n }} BIND(?n AS ?o) }}
@@ -30,6 +40,26 @@ def frontier_edges(
         FILTER(?g != <{ONTOLOGY_GRAPH}>)
         {predicate_filter(relations)} }}{f" LIMIT {limit}" if limit else ""}""")
     return [(r["s"].value, r["p"].value, r["o"].value) for r in rows]
+
+
+def edges_from_index(
+    store, nodes: set[str], relations: list[str] | None, limit: int | None = None
+) -> list[tuple[str, str, str]]:
+    """What `edges_by_sparql` returns, from the quads that have a frontier node as subject or object."""
+    wanted = {PKG + r for r in relations} if relations else None
+    found: dict[tuple[str, str, str], None] = {}
+    for quad in store.quads_touching(nodes):
+        if not all(isinstance(t, ox.NamedNode) for t in (quad.subject, quad.object, quad.graph_name)):
+            continue  # literals, blank nodes and the default graph are not edges
+        s, p, o = quad.subject.value, quad.predicate.value, quad.object.value
+        if not (o.startswith(ID) and s.startswith(ID)) or quad.graph_name.value == ONTOLOGY_GRAPH:
+            continue
+        if p not in wanted if wanted else p in SKIPPED:
+            continue
+        found[(s, p, o)] = None
+        if limit and len(found) >= limit:
+            break
+    return list(found)
 
 
 def neighbourhood(

@@ -10,7 +10,7 @@ from pyshacl import validate
 from rdflib import Graph
 
 from api.settings import BUNDLED_CORPUS
-from graph import measure_queries, queries
+from graph import measure_queries, queries, traversal
 from graph.loading import ensure_reference, load_bytes, load_paths, proposal_graphs, remove_proposal
 from graph.store import EmbeddedStore
 from loaders.read import DocumentError
@@ -215,3 +215,23 @@ def test_named_graphs_layout(store_dir):
             f"FILTER NOT EXISTS {{ ?p pkg:region <{region}> }} }} LIMIT 1"
         )
         assert elsewhere == [], f"{region}'s inferred graph links statements of another region"
+
+
+def test_index_reads_agree_with_their_sparql_twins(store_dir):
+    """The embedded store answers edges and labels from its indexes; a remote store asks SPARQL. Both must give the
+    same edges (every node kind, with and without a relation filter) and a label the graph states."""
+    store = EmbeddedStore(store_dir, read_only=True)
+    one_per_class = "SELECT (SAMPLE(?s) AS ?x) WHERE { ?s a ?c FILTER(isIRI(?s)) } GROUP BY ?c"
+    nodes = [r["x"].value for r in store.select(one_per_class)]
+    assert len(nodes) > 10
+    for node in nodes:
+        for relations in (None, ["proposedBy", "funds", "servesGoal"]):
+            by_index = traversal.edges_from_index(store, {node}, relations)
+            assert sorted(by_index) == sorted(traversal.edges_by_sparql(store, {node}, relations))
+            assert len(traversal.edges_from_index(store, {node}, relations, 3)) == min(3, len(by_index))
+    labels = queries.labels_for(store, nodes)
+    assert labels.keys() == queries.one_value(store, nodes, "rdfs:label").keys()
+    for node, label in labels.items():
+        assert store.ask(f"ASK {{ <{node}> rdfs:label {ox.Literal(label)} }}") or store.ask(
+            f'ASK {{ <{node}> rdfs:label ?l FILTER(STR(?l) = "{queries.escape(label)}") }}'
+        )
