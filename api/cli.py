@@ -13,6 +13,7 @@ from graph import queries
 from graph.factory import open_store
 from graph.loading import ensure_reference, load_paths
 from graph.sparql import QueryRefused, run
+from loaders import evaluation
 from loaders.read import DocumentError
 
 
@@ -116,9 +117,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from loaders.evaluation import main as evaluation_main
-
-    return evaluation_main(args.rest)
+    return evaluation.run(args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -154,7 +153,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
 
     p = sub.add_parser("eval", help="score extraction against gold annotations")
-    p.add_argument("rest", nargs=argparse.REMAINDER)
+    evaluation.add_arguments(p)
     p.set_defaults(func=cmd_eval)
     return root
 

@@ -600,14 +600,22 @@ def render_markdown(report: dict) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Score the gold documents, print the table, and write the JSON and markdown reports."""
-    parser = argparse.ArgumentParser(prog="policykg eval", description=__doc__)
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `policykg eval`, shared by this module's own entry point and the CLI's subcommand."""
     parser.add_argument("--corpus", type=Path, default=REPO / "data" / "corpus")
     parser.add_argument("--gold", type=Path, default=REPO / "tests" / "fixtures" / "gold")
     parser.add_argument("--json", type=Path, default=REPO / "docs" / "evaluation.json")
     parser.add_argument("--markdown", type=Path, default=REPO / "docs" / "evaluation.md")
-    args = parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="policykg eval", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Score the gold documents, print the table, and write the JSON and markdown reports."""
     report = evaluate(args.corpus, args.gold)
     markdown = render_markdown(report)
     for path, text in ((args.json, json.dumps(report, ensure_ascii=False, indent=1)), (args.markdown, markdown)):

@@ -72,3 +72,12 @@ def test_bad_file_is_refused_and_the_store_is_unchanged(store, tmp_path):
 def test_reload_reports_unchanged(store):
     again = policykg("load", "--store", str(store), str(FIRST))
     assert again.returncode == 0 and again.stdout.startswith("unchanged")
+
+
+def test_eval_takes_its_options(tmp_path):
+    """`policykg eval --json F --markdown G` writes where it is told (its options once fell to the top parser)."""
+    result = policykg("eval", "--json", str(tmp_path / "e.json"), "--markdown", str(tmp_path / "e.md"))
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    assert report and "Target recall" in (tmp_path / "e.md").read_text(encoding="utf-8")
+    assert "Target recall" in result.stdout
