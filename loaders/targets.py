@@ -7,7 +7,7 @@ from functools import cache
 
 from loaders.gazetteer import Mention, gazetteer
 from loaders.measures import lexicon
-from loaders.morphology import stems
+from loaders.morphology import stem, stems, tokens
 from loaders.read import slug_for
 from loaders.records import Document, Measure, Target
 from loaders.relations import any_cue, first_sentence, main_cue, without_non_cues
@@ -15,6 +15,7 @@ from ontology.terms import entity_iri
 
 TARGET_KINDS = ("Hospital", "Committee", "Concept")
 PLACE_KINDS = ("Municipality",)
+NAMED_KINDS = (*TARGET_KINDS, *PLACE_KINDS, "Region", "Party", "Coalition")  # never minted as a service
 
 
 def as_target(mention: Mention) -> Target:
@@ -135,10 +136,30 @@ def cue_matches_in(text: str) -> list[re.Match]:
 
 
 def generic(phrase: str) -> bool:
-    """A phrase of nothing but general words ("hela länet", "möjligheten") names no service."""
+    """A phrase of nothing but general words ("hela länet", "möjligheterna": nouns in any inflection) names no
+    service."""
+    return all(general(word) for word, _, _ in tokens(phrase))
+
+
+def general(word: str) -> bool:
+    """A function word or determiner as written, or a general noun by its stem (stemming the adjective "samordnad"
+    would also catch "samordnare")."""
     rules = lexicon()["phrases"]
-    words = re.findall(r"[\wåäö-]+", phrase.lower())
-    return all(w in rules["generic_nouns"] or w in rules["determiners"] or w in rules["stops"] for w in words)
+    lower = word.lower()
+    return lower in rules["determiners"] or lower in rules["stops"] or stem(lower) in general_noun_stems()
+
+
+@cache
+def general_noun_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in lexicon()["phrases"]["generic_nouns"])
+
+
+def names_known_entity(phrase: str) -> bool:
+    """A reference name alone or among general words ("Region Västernorrland", "Sundsvalls kommun") is that entity,
+    found or deliberately left out (another region's hospital), not a new service."""
+    mentions = gazetteer(NAMED_KINDS).find(phrase)
+    named = {word for m in mentions for word, _, _ in tokens(m.text)}
+    return bool(mentions) and all(word in named or general(word) for word, _, _ in tokens(phrase))
 
 
 def prepositional_phrases(clause: str) -> list[str]:
@@ -165,10 +186,10 @@ def find_targets(doc: Document) -> Document:
         mentions = [m for m in gazetteer(TARGET_KINDS).find(measure.text) if in_region(m, region)]
         places = [m for m in gazetteer(PLACE_KINDS).find(measure.text) if in_region(m, region)]
         measure.targets = unique([as_target(m) for m in mentions])
-        known = {stems(t.mention) for t in measure.targets + measure.places}
-        measure.targets += [minted(p) for p in noun_phrases(measure.text) if stems(p) not in known]
-        if not measure.targets and (phrase := " ".join(phrase_words(measure.text))):
-            measure.targets.append(minted(phrase))  # every measure names what it acts on
+        measure.targets += [minted(p) for p in noun_phrases(measure.text) if not names_known_entity(p)]
+        phrase = " ".join(phrase_words(measure.text))
+        if not measure.targets and phrase and not generic(phrase) and not names_known_entity(phrase):
+            measure.targets.append(minted(phrase))  # every measure names what it acts on, when it can be told
         measure.places = unique([as_target(m) for m in places])
         named = [t for t in measure.targets if t.kind == "Committee"]
         if named and measure.text.lower().startswith(named[0].mention.lower()[:6]):

@@ -81,7 +81,15 @@ def municipalities() -> list[Entry]:
         return f"{base}-{r['code']}" if clashes[base] > 1 else base
 
     return [
-        Entry(entity_iri("place", slug(r)), r["name"], "Municipality", (r["name"],), r["code"], r["region_slug"], r)
+        Entry(
+            entity_iri("place", slug(r)),
+            r["name"],
+            "Municipality",
+            (r["name"], *split(r.get("aliases", ""))),
+            r["code"],
+            r["region_slug"],
+            r,
+        )
         for r in table
     ]
 

@@ -157,6 +157,21 @@ def test_targets_come_from_roles_lists_and_every_clause_of_the_first_sentence(te
     assert expected <= set(noun_phrases(text))
 
 
+def test_named_places_regions_and_general_nouns_are_never_minted_as_services():
+    """A phrase naming a region, a municipality (in any official form) or only general words ("kostnaderna",
+    "samarbetet", "kommunerna") is no new service; the service in the same sentence still is a target."""
+    items = (
+        "• Att Region Dalarna i samarbete med Falu kommun sänker kostnaderna för färdtjänsten.\n"
+        "• Att Mora kommun, Region Dalarna och kommunerna i länet ses över.\n"
+    )
+    last = "• Att BB i Mora återöppnas.\n"
+    doc = extract(DOC.replace(last, last + items).encode(), "t.txt")
+    falun, mora = (next(m for m in doc.measures if name in m.text) for name in ("Falu kommun", "Mora kommun"))
+    assert [t.iri.rsplit("/", 1)[-1] for t in falun.targets] == ["fardtjanst"]
+    assert [p.label for p in falun.places] == ["Falun"]
+    assert mora.targets == [] and [p.label for p in mora.places] == ["Mora"]
+
+
 def test_gazetteer_matches_inflections_and_compounds():
     finder = gazetteer(("Hospital", "Concept"))
     labels = {m.entry.label for m in finder.find("Vi vill stärka hälsocentralerna och sjukhuset i Sundsvall.")}
