@@ -158,8 +158,8 @@ def names_known_entity(phrase: str) -> bool:
     """A reference name alone or among general words ("Region Västernorrland", "Sundsvalls kommun") is that entity,
     found or deliberately left out (another region's hospital), not a new service."""
     mentions = gazetteer(NAMED_KINDS).find(phrase)
-    named = {word for m in mentions for word, _, _ in tokens(m.text)}
-    return bool(mentions) and all(word in named or general(word) for word, _, _ in tokens(phrase))
+    named = {word for m in mentions for word, _, _ in tokens(m.text.lower())} | set(lexicon()["phrases"]["name_parts"])
+    return bool(mentions) and all(word in named or general(word) for word, _, _ in tokens(phrase.lower()))
 
 
 def prepositional_phrases(clause: str) -> list[str]:
