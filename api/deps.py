@@ -8,7 +8,6 @@ from typing import TypeVar
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
-from graph import queries
 from ontology.terms import ID, RELATIONS
 
 T = TypeVar("T")
@@ -32,7 +31,7 @@ def resolve(request: Request, entity_id: str | None, what: str = "entity") -> st
     if not entity_id:
         return None
     iri = entity_id if entity_id.startswith("http") else ID + entity_id.strip("/")
-    if not queries.exists(store(request), iri):
+    if not store(request).has_subject(iri):
         raise HTTPException(404, f"unknown {what} {entity_id!r}; list ids with GET /api/entities")
     return iri
 

@@ -46,10 +46,6 @@ def ref(iri: str, label: str | None) -> dict:
     return {"id": entity_id(iri), "iri": iri, "label": label or shorten(iri)}
 
 
-def exists(store, iri: str) -> bool:
-    return store.ask(f"ASK {{ <{iri}> ?p ?o }}")
-
-
 def escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 

@@ -134,6 +134,13 @@ class RemoteStore:
     def ask(self, sparql: str) -> bool:
         return bool(self.query(SPARQL_PREFIXES + sparql))
 
+    def has_subject(self, iri: str) -> bool:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return False
+        return self.ask(f"ASK {{ {node} ?p ?o }}")
+
     def memo(self, key: str, compute: Callable[[], object]) -> object:
         """No memo: other clients may write to the server at any time."""
         return compute()

@@ -107,6 +107,14 @@ class EmbeddedStore:
         target = ox.NamedNode(graph) if graph else None
         return self.store.quads_for_pattern(None, None, None, target)
 
+    def has_subject(self, iri: str) -> bool:
+        """Whether any statement is about `iri` (an index seek; an IRI that cannot be one names nothing)."""
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return False
+        return next(iter(self.store.quads_for_pattern(node, None, None, None)), None) is not None
+
     def quads_touching(self, iris: Iterable[str]) -> Iterator[ox.Quad]:
         """Every quad with one of `iris` as its subject, then every one with it as its object, in index order."""
         for iri in iris:

@@ -162,7 +162,8 @@ def test_entity_has_labelled_edges_both_ways(client):
 
 
 def test_unknown_ids_are_404_with_a_message(client):
-    for path in ("/api/entities/party/no-such-party", "/api/proposals/nope", "/api/neighbours?id=measure/missing"):
+    odd = "/api/neighbours?id=party/no%20such%3Eparty"  # no IRI can name it: still a 404, never a 500
+    for path in ("/api/entities/party/no-such-party", "/api/proposals/nope", "/api/neighbours?id=measure/missing", odd):
         response = client.get(path)
         assert response.status_code == 404
         assert "unknown" in response.json()["error"]
