@@ -6,10 +6,9 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from graph import results
-from graph.sparql import QueryRefused, Result, run
+from graph.sparql import QueryRefused, Result, run_async
 from ontology.terms import PREFIXES
 
 router = APIRouter(tags=["sparql"])
@@ -44,29 +43,30 @@ def respond(result: Result, accept: str) -> Response:
     return Response(results.serialize_select(result.variables, result.rows, kind), media_type=media)
 
 
-def execute(request: Request, query: str | None) -> Response:
+async def execute(request: Request, query: str | None) -> Response:
+    """The query runs, and its answer is serialised, on the query pool (it may run to the time limit)."""
     if not query or not query.strip():
         raise HTTPException(400, "missing SPARQL query: pass it as ?query=… or POST it")
-    settings = request.app.state.settings
+    settings, accept = request.app.state.settings, request.headers.get("accept", "")
     try:
-        result = run(request.app.state.store, query, settings.query_timeout, settings.max_results)
+        return await run_async(
+            request.app.state.store, query, settings.query_timeout, settings.max_results, lambda r: respond(r, accept)
+        )
     except QueryRefused as err:
         raise HTTPException(err.status, str(err)) from None
-    return respond(result, request.headers.get("accept", ""))
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET)")
-def sparql_get(request: Request, query: str | None = None) -> Response:
+async def sparql_get(request: Request, query: str | None = None) -> Response:
     if "update" in request.query_params:
         raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not accepted")
-    return execute(request, query)
+    return await execute(request, query)
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query (POST form or direct body)")
 async def sparql_post(request: Request) -> Response:
-    """The body is read on the event loop; the query runs in the threadpool (it may run to the time limit)."""
     query = posted_query(request, (await request.body()).decode("utf-8", errors="replace"))
-    return await run_in_threadpool(execute, request, query)
+    return await execute(request, query)
 
 
 def posted_query(request: Request, body: str) -> str | None:

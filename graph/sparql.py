@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -16,6 +18,7 @@ STRINGS_AND_COMMENTS = re.compile(
     r"\"\"\".*?\"\"\"|'''.*?'''|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|<[^<>\s]*>|#[^\n]*", re.S
 )
 SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.I)  # the keyword, not ?service or pkg:Service
+T = TypeVar("T")
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sparql")
 
 
@@ -86,7 +89,20 @@ def run(store, query: str, timeout: float, max_rows: int) -> Result:
     future = _POOL.submit(collect, store, query, max_rows)
     try:
         return future.result(timeout=timeout)
-    except FutureTimeout:
-        raise QueryRefused(
-            f"the query ran longer than the {timeout:g} s time limit; narrow it or add a LIMIT", 503
-        ) from None
+    except TimeoutError:
+        raise QueryRefused(timed_out(timeout), 503) from None
+
+
+async def run_async(store, query: str, timeout: float, max_rows: int, finish: Callable[[Result], T]) -> T:
+    """`run` for the event loop, with `finish` (serialising the answer) in the same pool thread: awaited there, the
+    request makes one thread hand-over, where a sync endpoint handing on to the pool made two."""
+    check(query)
+    future = _POOL.submit(lambda: finish(collect(store, query, max_rows)))
+    try:
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+    except TimeoutError:
+        raise QueryRefused(timed_out(timeout), 503) from None
+
+
+def timed_out(timeout: float) -> str:
+    return f"the query ran longer than the {timeout:g} s time limit; narrow it or add a LIMIT"
