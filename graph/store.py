@@ -91,8 +91,15 @@ class EmbeddedStore:
             self._memo.clear()
 
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
+        """Atomic either way. A graph written for the first time (every document of a bulk load, every region's
+        first inference) goes in by `extend`, one transaction without a SPARQL text to build and parse: half the
+        memory of the update for the same quads."""
         self._forget()
-        self.store.update(replace_graph_update(graph, quads))
+        node = ox.NamedNode(graph)
+        if next(iter(self.store.quads_for_pattern(None, None, None, node)), None) is None:
+            self.store.extend(ox.Quad(q.subject, q.predicate, q.object, node) for q in quads)
+        else:
+            self.store.update(replace_graph_update(graph, quads))
         self._forget()
 
     def drop_graph(self, graph: str) -> None:
