@@ -1,6 +1,7 @@
-"""Traversal over a bounded neighbourhood: fetch edges with SPARQL, then run networkx on them.
+"""Traversal over a bounded neighbourhood: fetch edges from the store, then run networkx on them.
 
-The whole graph is never copied into memory; each step asks the store for one frontier's edges.
+The whole graph is never copied into memory; each step asks the store for one frontier's edges (index lookups on
+the embedded store, one SPARQL query on a remote one).
 """
 
 from __future__ import annotations
