@@ -15,7 +15,8 @@ from ontology.terms import entity_iri
 
 TARGET_KINDS = ("Hospital", "Committee", "Concept")
 PLACE_KINDS = ("Municipality",)
-NAMED_KINDS = (*TARGET_KINDS, *PLACE_KINDS, "Region", "Party", "Coalition")  # never minted as a service
+ACTOR_KINDS = ("Party", "Coalition")
+NAMED_KINDS = (*TARGET_KINDS, *PLACE_KINDS, "Region", *ACTOR_KINDS)  # never minted as a service
 
 
 def as_target(mention: Mention) -> Target:
@@ -112,17 +113,28 @@ def is_verb(word: str) -> bool:
 def noun_phrases(text: str) -> list[str]:
     """What a measure acts on: the subject before its main verb cue and the object after it, the roles and
     prepositional phrases of its first sentence, and the objects of its other verbs there."""
-    rules = lexicon()["phrases"]
-    words = text.split()
-    while words and words[0].lower().strip(",") in rules["openers"]:
-        words.pop(0)
-    rest = " ".join(words)
+    rest = without_openers(text)
     cue, first = main_cue(rest), first_sentence(rest)
     found = [" ".join(phrase_words(rest[: cue.start()])), *objects(rest, cue)] if cue else enumeration(rest)
     found += roles(first) + prepositional_phrases(first)
     found += [phrase for other in cue_matches_in(first) for phrase in objects(first, other)]
     phrases = [p.strip(" ,.;:()") for p in found if len(p.strip(" ,.;:()")) >= 4 and not generic(p)]
     return list(dict.fromkeys(phrases))[: lexicon()["phrases"]["max_phrases"]]
+
+
+def without_openers(text: str) -> str:
+    """The item without the words that open it before its subject or verb ("Att", "Vi", "Därför") and without the
+    party or coalition that speaks ("Sjukvårdspartiet vill …"): the actor, not what is acted on."""
+    openers = lexicon()["phrases"]["openers"]
+    while True:
+        first = text.split(maxsplit=1)
+        speaker = gazetteer(ACTOR_KINDS).find(text[:80])
+        if first and first[0].lower().strip(",") in openers:
+            text = first[1] if len(first) > 1 else ""
+        elif speaker and speaker[0].start == 0:
+            text = text[speaker[0].end :].lstrip(" ,")
+        else:
+            return text
 
 
 def objects(text: str, cue: re.Match) -> list[str]:

@@ -157,6 +157,15 @@ def test_targets_come_from_roles_lists_and_every_clause_of_the_first_sentence(te
     assert expected <= set(noun_phrases(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Centerpartiet vill att en barnmorskemottagning öppnas i Sälen.", "Sjukvårdspartiet vill inrätta en jourcentral."],
+)
+def test_the_party_that_speaks_is_not_what_a_measure_acts_on(text):
+    phrases = noun_phrases(text)
+    assert phrases and not any("partiet" in p.lower() for p in phrases)
+
+
 def test_named_places_regions_and_general_nouns_are_never_minted_as_services():
     """A phrase naming a region, a municipality (in any official form) or only general words ("kostnaderna",
     "samarbetet", "kommunerna") is no new service; the service in the same sentence still is a target."""
