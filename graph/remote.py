@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 import httpx
 import pyoxigraph as ox
 
-from graph.store import quad_text, replace_graph_update, solution_rows
+from graph.store import named_node, quad_text, replace_graph_update, solution_rows
 from ontology.terms import SPARQL_PREFIXES, Term
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -135,11 +135,8 @@ class RemoteStore:
         return bool(self.query(SPARQL_PREFIXES + sparql))
 
     def has_subject(self, iri: str) -> bool:
-        try:
-            node = ox.NamedNode(iri)
-        except ValueError:
-            return False
-        return self.ask(f"ASK {{ {node} ?p ?o }}")
+        node = named_node(iri)
+        return node is not None and self.ask(f"ASK {{ {node} ?p ?o }}")
 
     def memo(self, key: str, compute: Callable[[], object]) -> object:
         """No memo: other clients may write to the server at any time."""

@@ -16,6 +16,14 @@ def quad_text(quad: ox.Quad) -> str:
     return f"{quad.subject} {quad.predicate} {quad.object} ."
 
 
+def named_node(iri: str) -> ox.NamedNode | None:
+    """The IRI as a term, or None when no IRI is spelled so (an id with a space or ">" names nothing)."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
 def solution_row(names: list[str], row: ox.QuerySolution) -> dict[str, Term]:
     """One solution as {variable: term}, unbound variables left out."""
     return {n: term for n, term in zip(names, row, strict=True) if term is not None}
@@ -96,7 +104,7 @@ class EmbeddedStore:
         memory of the update for the same quads."""
         self._forget()
         node = ox.NamedNode(graph)
-        if next(iter(self.store.quads_for_pattern(None, None, None, node)), None) is None:
+        if not self._holds(None, None, None, node):
             self.store.extend(ox.Quad(q.subject, q.predicate, q.object, node) for q in quads)
         else:
             self.store.update(replace_graph_update(graph, quads))
@@ -115,12 +123,13 @@ class EmbeddedStore:
         return self.store.quads_for_pattern(None, None, None, target)
 
     def has_subject(self, iri: str) -> bool:
-        """Whether any statement is about `iri` (an index seek; an IRI that cannot be one names nothing)."""
-        try:
-            node = ox.NamedNode(iri)
-        except ValueError:
-            return False
-        return next(iter(self.store.quads_for_pattern(node, None, None, None)), None) is not None
+        """Whether any statement is about `iri` (an index seek)."""
+        node = named_node(iri)
+        return node is not None and self._holds(node, None, None, None)
+
+    def _holds(self, *pattern: ox.NamedNode | None) -> bool:
+        """Whether any quad matches (subject, predicate, object, graph); None matches anything."""
+        return next(iter(self.store.quads_for_pattern(*pattern)), None) is not None
 
     def quads_touching(self, iris: Iterable[str]) -> Iterator[ox.Quad]:
         """Every quad with one of `iris` as its subject, then every one with it as its object, in index order."""

@@ -128,13 +128,13 @@ def without_openers(text: str) -> str:
     openers = lexicon()["phrases"]["openers"]
     while True:
         first = text.split(maxsplit=1)
-        speaker = gazetteer(ACTOR_KINDS).find(text[:80])
         if first and first[0].lower().strip(",") in openers:
             text = first[1] if len(first) > 1 else ""
-        elif speaker and speaker[0].start == 0:
-            text = text[speaker[0].end :].lstrip(" ,")
-        else:
+            continue
+        speaker = gazetteer(ACTOR_KINDS).find(text[:80])
+        if not (speaker and speaker[0].start == 0):
             return text
+        text = text[speaker[0].end :].lstrip(" ,")
 
 
 def objects(text: str, cue: re.Match) -> list[str]:
