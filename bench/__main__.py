@@ -55,6 +55,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--load-only", action="store_true", help="stop after the load benchmark (e.g. for 1000x)")
     p.add_argument("--rdflib-cap", type=float, default=20, help="seconds before an rdflib query is abandoned")
     p.add_argument("--flush-variant", type=float, default=10, help="also load this size flushing every 10 docs")
+    p.add_argument(
+        "--heap-sizes", default=None, help="also load these sizes tracing Python's heap (default 1,10; '' for none)"
+    )
     p.add_argument("--seed", type=int, default=5)
     p.add_argument("--workdir", type=Path, default=None, help="keep generated files here (default: a temp dir)")
     p.add_argument("--json", type=Path, default=None, help="default docs/benchmarks.json (quick: beside the workdir)")
@@ -65,6 +68,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     args = p.parse_args(argv)
     quick = args.quick
     args.sizes = [float(s) for s in (args.sizes or ("1,10" if quick else "1,10,100")).split(",")]
+    heap_sizes = ("1" if quick else "1,10") if args.heap_sizes is None else args.heap_sizes
+    args.heap_sizes = [float(s) for s in heap_sizes.split(",") if s.strip()]
     args.query_triples = args.query_triples or (100_000 if quick else 1_000_000)
     args.reps = args.reps or (5 if quick else 15)
     args.budget = args.budget or (2.0 if quick else 6.0)
@@ -124,7 +129,9 @@ def load_phase(args: argparse.Namespace, work: Path, clock: Clock) -> tuple[dict
             seconds_per_mb = result[label(factor)]["seconds"] / result[label(factor)]["text_mb"]
             largest, next_index, loaded = store_dir, after, factor
             if factor == args.flush_variant:
-                out |= flush_variant(args, work, clock)
+                out |= variant(args, work, clock, factor, "flush/10", flush_every=10)
+            if factor in args.heap_sizes:
+                out |= variant(args, work, clock, factor, "heap", trace_heap=True)
     return out, largest, next_index
 
 
@@ -150,17 +157,17 @@ def load_size(args: argparse.Namespace, work: Path, factor: float, clock: Clock)
     return {name: result}, store_dir, generated[-1].next_index
 
 
-def flush_variant(args: argparse.Namespace, work: Path, clock: Clock) -> dict:
-    """The same size again, flushing the store every 10 documents through load_paths' progress hook."""
-    name = label(args.flush_variant)
-    docs = work / f"docs-{name}-again"
-    list(generate(docs, args.flush_variant, args.seed))
-    say(f"load {name} again, flushing the store every 10 documents …")
-    store_dir = work / f"store-{name}-flush"
-    result = load.measure(docs, store_dir, max(60.0, clock.left()), flush_every=10)
+def variant(args: argparse.Namespace, work: Path, clock: Clock, factor: float, tag: str, **options) -> dict:
+    """The same size again with one load option (flushing every 10 documents, tracing the heap): a side row."""
+    name = f"{label(factor)} {tag}"
+    docs = work / f"docs-{label(factor)}-again"
+    list(generate(docs, factor, args.seed))
+    say(f"load {name} …")
+    store_dir = work / f"store-{label(factor)}-again"
+    result = load.measure(docs, store_dir, max(60.0, clock.left()), **options)
     shutil.rmtree(docs, ignore_errors=True)
     shutil.rmtree(store_dir, ignore_errors=True)
-    return {f"{name} flush/10": result}
+    return {name: result}
 
 
 def build_phase(args: argparse.Namespace, work: Path, base: Path, next_index: int, clock: Clock) -> dict:
