@@ -105,15 +105,15 @@ def add_edges(graph: nx.MultiDiGraph, edges: list[tuple[str, str, str]], level: 
 def shortest_path(
     store, source: str, target: str, max_depth: int = 6, relations: list[str] | None = None
 ) -> list[tuple[str, str, str]] | None:
-    """Grow both ends' neighbourhoods until they meet, then ask networkx for the path."""
+    """Grow both ends' neighbourhoods, the cheaper side first, until they meet; then ask networkx for the path."""
     graph = nx.MultiDiGraph()
     graph.add_nodes_from([source, target])
     seen = {source: {source}, target: {target}}
     frontiers = {source: {source}, target: {target}}
     for _ in range(max_depth):
-        side = min(frontiers, key=lambda k: len(frontiers[k]))
-        if not frontiers[side]:
-            break
+        if not all(frontiers.values()):
+            break  # one side has reached all it can without meeting the other
+        side = cheaper_side(store, frontiers)
         new: set[str] = set()
         for s, p, o in frontier_edges(store, frontiers[side], relations):
             graph.add_edge(s, o, key=p, predicate=p)
@@ -127,6 +127,23 @@ def shortest_path(
         return None
     nodes = nx.shortest_path(undirected, source, target)
     return [edge_between(graph, a, b) for a, b in zip(nodes, nodes[1:], strict=False)]
+
+
+def cheaper_side(store, frontiers: dict[str, set[str]]) -> str:
+    """The side whose frontier touches fewer statements. Counting them decodes no term, so it costs a tenth of
+    reading them, and the second count stops at the first: a party touches 12k statements at 1M triples, one of
+    its measures a dozen, and both are frontiers of one node."""
+    first, second = sorted(frontiers, key=lambda side: len(frontiers[side]))
+    bound = touching(store, frontiers[first])
+    return second if touching(store, frontiers[second], bound + 1) <= bound else first
+
+
+def touching(store, nodes: set[str], cap: int | None = None) -> int:
+    """How many statements have one of `nodes` as subject or object (counting stops at `cap`)."""
+    limit = f"LIMIT {cap}" if cap else ""
+    rows = store.select(f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT * WHERE {{
+        VALUES ?x {{ {iri_list(nodes)} }} {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} }} {limit} }}""")
+    return int(rows[0]["n"].value)
 
 
 def edge_between(graph: nx.MultiDiGraph, a: str, b: str) -> tuple[str, str, str]:

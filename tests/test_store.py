@@ -235,3 +235,18 @@ def test_index_reads_agree_with_their_sparql_twins(store_dir):
         assert store.ask(f"ASK {{ <{node}> rdfs:label {ox.Literal(label)} }}") or store.ask(
             f'ASK {{ <{node}> rdfs:label ?l FILTER(STR(?l) = "{queries.escape(label)}") }}'
         )
+
+
+def test_a_path_search_expands_the_end_with_fewer_statements(store_dir):
+    """From a party to one of its measures the measure's side is expanded (a dozen statements, where the party
+    touches thousands), whichever end the caller names first; the path is the same either way."""
+    store = EmbeddedStore(store_dir, read_only=True)
+    party = store.select(
+        "SELECT ?party WHERE { ?m pkg:proposedBy ?party . ?party a pkg:Party } GROUP BY ?party ORDER BY DESC(COUNT(?m))"
+    )[0]["party"].value
+    measure = store.select(f"SELECT ?m WHERE {{ ?m pkg:proposedBy <{party}> }} ORDER BY ?m LIMIT 1")[0]["m"].value
+    assert traversal.touching(store, {party}) > 10 * traversal.touching(store, {measure})
+    assert traversal.touching(store, {party}, cap=5) == 5
+    for first, second in ((party, measure), (measure, party)):
+        assert traversal.cheaper_side(store, {first: {first}, second: {second}}) == measure
+    assert traversal.shortest_path(store, party, measure) == [(measure, PKG + "proposedBy", party)]
