@@ -101,11 +101,13 @@ def enumeration(text: str) -> list[str]:
 
 @cache
 def is_verb(word: str) -> bool:
-    """Verb stems from the lexicon, or a relation cue ("utökas", "inrätta"), start the word."""
-    if not without_non_cues(word).strip():
+    """A lexicon verb stem with a verb ending ("bidrar", not the noun "bidrag") or a relation cue ("utökas",
+    "inrätta")."""
+    rules = lexicon()["phrases"]
+    if not without_non_cues(word).strip() or word in rules["not_verbs"]:
         return False
-    padded = word + " "
-    if any(padded.startswith(v) for v in lexicon()["phrases"]["verbs"]):
+    endings = set(rules["verb_endings"])
+    if any(word.startswith(stem) and word[len(stem) :] in endings for stem in rules["verbs"]):
         return True
     return bool(any_cue().match(word))
 

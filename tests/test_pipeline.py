@@ -158,6 +158,20 @@ def test_targets_come_from_roles_lists_and_every_clause_of_the_first_sentence(te
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Villkoren för vårdval ska ses över.", "Villkoren"),  # "vill" is a verb stem, "villkor" a noun
+        ("Skadeprevention inom äldreomsorgen ska stärkas.", "Skadeprevention"),  # "ska" + "deprevention"
+        ("Bidrag till studieförbunden ska minskas.", "studieförbunden"),
+        ("Vårdplatser har minskats kraftigt.", "Vårdplatser"),  # "ha" + "r" ends the phrase
+    ],
+)
+def test_a_verb_is_a_stem_with_a_verb_ending_not_any_word_it_begins(text, expected):
+    phrases = noun_phrases(text)
+    assert expected in phrases and not any(p.endswith((" har", " ska")) for p in phrases)
+
+
+@pytest.mark.parametrize(
     "text",
     ["Centerpartiet vill att en barnmorskemottagning öppnas i Sälen.", "Sjukvårdspartiet vill inrätta en jourcentral."],
 )
