@@ -111,8 +111,8 @@ def shortest_path(
     seen = {source: {source}, target: {target}}
     frontiers = {source: {source}, target: {target}}
     for _ in range(max_depth):
-        if not all(frontiers.values()):
-            break  # one side has reached all it can without meeting the other
+        if seen[source] & seen[target] or not all(frontiers.values()):
+            break  # met, or one side has reached all it can without meeting the other
         side = cheaper_side(store, frontiers)
         new: set[str] = set()
         for s, p, o in frontier_edges(store, frontiers[side], relations):
@@ -120,8 +120,6 @@ def shortest_path(
             new |= {s, o} - seen[side]
         seen[side] |= new
         frontiers[side] = new
-        if seen[source] & seen[target]:
-            break
     undirected = graph.to_undirected(as_view=True)
     if not nx.has_path(undirected, source, target):
         return None

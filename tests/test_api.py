@@ -150,6 +150,8 @@ def test_path_between_party_and_hospital(client):
     body = response.json()
     assert body["nodes"][0]["id"] == party and body["nodes"][-1]["id"] == hospital
     assert body["length"] == len(body["edges"]) >= 2
+    itself = client.get("/api/paths", params={"source": party, "target": party}).json()
+    assert itself["length"] == 0 and [n["id"] for n in itself["nodes"]] == [party]
 
 
 def test_entity_has_labelled_edges_both_ways(client):
