@@ -11,6 +11,7 @@ from loaders.normalise import dehyphenate_text, line_at
 from loaders.records import Block, Document, Measure
 from loaders.relations import cue_pattern, words_matching
 from loaders.relations import lexicon as relation_lexicon
+from loaders.targets import is_verb
 
 BOUNDARY = re.compile(r"(?<=[.!?])[\"”)]*\s+(?=[A-ZÅÄÖ\d])")
 ACTION_RELATIONS = [
@@ -56,15 +57,31 @@ def is_proposal(sentence: str) -> bool:
 def prose_measures(doc: Document, block: Block) -> list[Measure]:
     taken = {m.line for m in doc.measures}
     out = []
+    previous: int | None = None  # offset of the sentence before, unless it became a measure itself
     for sentence, offset in sentences(block):
         line = line_at(block, offset)
         if is_proposal(sentence) and line not in taken:
             measure = new_measure(doc, block, dehyphenate_text(sentence), "åtgärd", "running_text")
             measure.line, measure.quote = line, sentence
             attach_amount(measure, measure.text)
-            measure.iri = measure.iri.rsplit("-l", 1)[0] + f"-l{line}-s{offset}"
+            start = offset
+            if previous is not None and points_back(sentence):
+                antecedent = block.raw[previous:offset]  # quoted too, so the evidence says what "Dessa" is
+                measure.antecedent, measure.quote = dehyphenate_text(antecedent.strip()), antecedent + sentence
+                measure.line, start = line_at(block, previous), previous
+            measure.iri = measure.iri.rsplit("-l", 1)[0] + f"-l{measure.line}-s{start}"
             out.append(measure)
+            previous = None
+        else:
+            previous = offset
     return out
+
+
+def points_back(sentence: str) -> bool:
+    """Opens with a demonstrative pronoun before its verb ("Dessa behöver ses över"), not with a determiner
+    ("Dessa uppgifter ska …")."""
+    words = sentence.lower().split(maxsplit=2)
+    return len(words) > 1 and words[0] in lexicon()["prose"]["anaphors"] and is_verb(words[1].strip(",."))
 
 
 def extract_prose(doc: Document) -> Document:

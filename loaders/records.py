@@ -82,6 +82,7 @@ class Measure:
     actors: list[str] = field(default_factory=list)  # actor IRIs
     goal: str = ""
     goal_method: str = ""
+    antecedent: str = ""  # the sentence before, when this one opens by pointing back to it ("Dessa …")
 
 
 @dataclass

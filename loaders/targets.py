@@ -50,7 +50,7 @@ def block_index(doc: Document, measure: Measure) -> int:
     return next(i for i, b in enumerate(doc.blocks) if b.line == measure.line)
 
 
-TOKEN = re.compile(r"[\wÅÄÖåäö/-]+|,")
+TOKEN = re.compile(r"[\wÅÄÖåäö/-]+|[,;!?]|[.:](?!\w)")  # "EU:s" and "t.ex" go on; "län: södra" stops
 
 
 def phrase_span(text: str) -> tuple[list[str], int]:
@@ -62,7 +62,7 @@ def phrase_span(text: str) -> tuple[list[str], int]:
     for position, match in enumerate(TOKEN.finditer(text)):
         word = match.group()
         lower = word.lower()
-        if word == ",":
+        if word in ",.;:!?":  # a phrase ends at a comma or a sentence's end
             if words:
                 break
             continue
@@ -101,15 +101,26 @@ def enumeration(text: str) -> list[str]:
 
 @cache
 def is_verb(word: str) -> bool:
-    """A lexicon verb stem with a verb ending ("bidrar", not the noun "bidrag") or a relation cue ("utökas",
-    "inrätta")."""
+    """A lexicon verb stem with a verb ending ("bidrar", not the noun "bidrag"), a passive form ("öppnas") or a
+    relation cue ("utökas", "inrätta")."""
     rules = lexicon()["phrases"]
     if not without_non_cues(word).strip() or word in rules["not_verbs"]:
         return False
     endings = set(rules["verb_endings"])
     if any(word.startswith(stem) and word[len(stem) :] in endings for stem in rules["verbs"]):
         return True
-    return bool(any_cue().match(word))
+    return is_passive(word) or bool(any_cue().match(word))
+
+
+def is_passive(word: str) -> bool:
+    """Shaped like a passive verb ("öppnas", "flyttades", "minskats"), and not a noun ending so ("vårdplats",
+    "medarbetarnas")."""
+    rules = lexicon()["phrases"]
+    return (
+        len(word) >= rules["passive_min_letters"]
+        and word.endswith(tuple(rules["passive_endings"]))
+        and not word.endswith(tuple(rules["not_passive"]))
+    )
 
 
 def noun_phrases(text: str) -> list[str]:
@@ -197,13 +208,9 @@ def minted(phrase: str) -> Target:
 def find_targets(doc: Document) -> Document:
     region = doc.region.iri.rsplit("/", 1)[-1] if doc.region else ""
     for measure in doc.measures:
-        mentions = [m for m in gazetteer(TARGET_KINDS).find(measure.text) if in_region(m, region)]
+        # a sentence that points back ("Dessa behöver ses över") acts on what the sentence before it named
+        measure.targets = targets_in(measure.text, region) or targets_in(measure.antecedent, region)
         places = [m for m in gazetteer(PLACE_KINDS).find(measure.text) if in_region(m, region)]
-        measure.targets = unique([as_target(m) for m in mentions])
-        measure.targets += [minted(p) for p in noun_phrases(measure.text) if not names_known_entity(p)]
-        phrase = " ".join(phrase_words(measure.text))
-        if not measure.targets and phrase and not generic(phrase) and not names_known_entity(phrase):
-            measure.targets.append(minted(phrase))  # every measure names what it acts on, when it can be told
         measure.places = unique([as_target(m) for m in places])
         named = [t for t in measure.targets if t.kind == "Committee"]
         if named and measure.text.lower().startswith(named[0].mention.lower()[:6]):
@@ -211,3 +218,14 @@ def find_targets(doc: Document) -> Document:
         elif measure.source in ("table", "list"):
             measure.committee = section_committee(doc, measure) or (named[0] if named else None)
     return doc
+
+
+def targets_in(text: str, region: str) -> list[Target]:
+    """Reference entities named in the text, then services minted from its noun phrases."""
+    mentions = [m for m in gazetteer(TARGET_KINDS).find(text) if in_region(m, region)]
+    targets = unique([as_target(m) for m in mentions])
+    targets += [minted(p) for p in noun_phrases(text) if not names_known_entity(p)]
+    phrase = " ".join(phrase_words(text))
+    if not targets and phrase and not generic(phrase) and not names_known_entity(phrase):
+        targets.append(minted(phrase))  # every measure names what it acts on, when it can be told
+    return targets

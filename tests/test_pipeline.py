@@ -171,6 +171,30 @@ def test_a_verb_is_a_stem_with_a_verb_ending_not_any_word_it_begins(text, expect
     assert expected in phrases and not any(p.endswith((" har", " ska")) for p in phrases)
 
 
+def test_passive_verbs_and_sentence_ends_close_a_phrase():
+    assert "barnmorskemottagning" in noun_phrases("En barnmorskemottagning öppnas i Sälen.")
+    assert noun_phrases("Regionen har fyra mötesplatser. Dessa behöver ses över.") == ["fyra mötesplatser"]
+    assert "EU s fonder" in noun_phrases("Ansökningar till EU:s fonder ska öka.")  # a colon inside a word goes on
+
+
+def test_a_sentence_that_points_back_is_quoted_with_the_one_before():
+    """ "Dessa behöver ses över" acts on what the sentence before named: that sentence is quoted with it and
+    gives the target, while relation and amount stay the pointing sentence's own."""
+    paragraph = (
+        "Staten minskar bidraget till tandvården med 21 mkr. Regionen har idag fyra större mötesplatser. Dessa\n"
+        "behöver ses över och vidareutvecklas. Kostnaderna har ökat. Dessa uppgifter ska utredas.\n\n"
+    )
+    text = DOC.replace("Vi yrkar\n", paragraph + "Vi yrkar\n")
+    measures = extract(text.encode(), "t.txt").measures
+    pointing = next(m for m in measures if m.text.startswith("Dessa behöver"))
+    assert pointing.quote.startswith("Regionen har idag fyra större mötesplatser. Dessa behöver")
+    assert pointing.quote in " ".join(text.split()) and text.splitlines()[pointing.line - 1].startswith("Staten")
+    assert [t.label for t in pointing.targets] == ["fyra större mötesplatser"]
+    assert pointing.relation == "investigates" and pointing.amount is None
+    determiner = next(m for m in measures if m.text.startswith("Dessa uppgifter"))
+    assert determiner.quote == "Dessa uppgifter ska utredas." and not determiner.antecedent
+
+
 @pytest.mark.parametrize(
     "text",
     ["Centerpartiet vill att en barnmorskemottagning öppnas i Sälen.", "Sjukvårdspartiet vill inrätta en jourcentral."],
