@@ -20,7 +20,9 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.store = store or open_store(settings.store, settings.store_url, settings.read_only)
+        app.state.store = store or open_store(
+            settings.store, settings.store_url, settings.read_only, settings.store_open_files
+        )
         yield
         app.state.store.flush()
 

@@ -23,8 +23,13 @@ def progress(items):
     return tqdm(items, desc="loading", unit="doc", disable=len(items) < 3 or not sys.stderr.isatty())
 
 
+def configured_store(path: Path | None, url: str = ""):
+    """The store named on the command line, opened with the environment's settings (POLICYKG_STORE_OPEN_FILES)."""
+    return open_store(path, url, open_files=Settings().store_open_files)
+
+
 def cmd_load(args: argparse.Namespace) -> int:
-    store = open_store(args.store, args.store_url)
+    store = configured_store(args.store, args.store_url)
     ensure_reference(store)
     try:
         results = load_paths(store, [Path(p) for p in args.paths], progress)
@@ -43,7 +48,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def bundled_store(path: Path) -> None:
     """Build (or refresh) the store from the bundled corpus; unchanged files are skipped."""
-    store = open_store(path)
+    store = configured_store(path)
     ensure_reference(store)
     for r in load_paths(store, [BUNDLED_CORPUS], progress):
         print(f"{r.status:9} {r.slug} ({r.measures} measures)", file=sys.stderr)
@@ -69,7 +74,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    store = open_store(args.store, args.store_url)
+    store = configured_store(args.store, args.store_url)
     try:
         result = run(store, args.sparql, args.timeout, args.max_results)
     except QueryRefused as err:
@@ -105,7 +110,7 @@ def emit(columns: list[str], rows: list[dict], fmt: str) -> None:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = queries.statistics(open_store(args.store, args.store_url))
+    stats = queries.statistics(configured_store(args.store, args.store_url))
     if args.format == "json":
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
@@ -160,6 +165,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        Settings()  # a misconfigured environment fails here, with the variable's name, before any store opens
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     return args.func(args)
 
 

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.store import MIN_OPEN_FILES
+
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CORPUS = ROOT / "data" / "corpus"
 DEFAULT_STORE = ROOT / "var" / "store"
@@ -15,12 +17,27 @@ def _list(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _number(name: str, default: str, cast: type = int) -> int | float:
+    """A numeric variable; a value that is not a number is named in the error, not left to a bare int() message."""
+    value = os.environ.get(name, default)
+    try:
+        return cast(value)
+    except ValueError:
+        kind = "a whole number" if cast is int else "a number"
+        raise ValueError(f"{name} must be {kind}, not {value!r}") from None
+
+
 @dataclass
 class Settings:
     store: Path = field(default_factory=lambda: Path(os.environ.get("POLICYKG_STORE", DEFAULT_STORE)))
     store_url: str = field(default_factory=lambda: os.environ.get("POLICYKG_STORE_URL", ""))
     read_only: bool = field(default_factory=lambda: os.environ.get("POLICYKG_READ_ONLY", "") == "1")
-    query_timeout: float = field(default_factory=lambda: float(os.environ.get("POLICYKG_QUERY_TIMEOUT", "10")))
-    max_results: int = field(default_factory=lambda: int(os.environ.get("POLICYKG_MAX_RESULTS", "10000")))
+    store_open_files: int = field(default_factory=lambda: _number("POLICYKG_STORE_OPEN_FILES", "0"))
+    query_timeout: float = field(default_factory=lambda: _number("POLICYKG_QUERY_TIMEOUT", "10", float))
+    max_results: int = field(default_factory=lambda: _number("POLICYKG_MAX_RESULTS", "10000"))
     cors_origins: list[str] = field(default_factory=lambda: _list(os.environ.get("POLICYKG_CORS_ORIGINS", "*")))
-    max_upload_bytes: int = field(default_factory=lambda: int(os.environ.get("POLICYKG_MAX_UPLOAD", str(5 * 2**20))))
+    max_upload_bytes: int = field(default_factory=lambda: _number("POLICYKG_MAX_UPLOAD", str(5 * 2**20)))
+
+    def __post_init__(self) -> None:
+        if self.store_open_files and self.store_open_files < MIN_OPEN_FILES:
+            raise ValueError(f"POLICYKG_STORE_OPEN_FILES must be 0 (pyoxigraph's choice) or at least {MIN_OPEN_FILES}")

@@ -44,10 +44,11 @@ def write(store, path: Path, slug: str, source_file: str, nquads: bytes) -> int:
 
 def grow(store_dir: Path, documents: Iterator[Path], target_triples: int, workers: int | None = None) -> dict:
     """Add documents until the store holds target_triples quads (or the documents run out)."""
+    from api.settings import Settings
     from graph.inference import recompute_inferred
     from graph.store import EmbeddedStore
 
-    store = EmbeddedStore(store_dir)
+    store = EmbeddedStore(store_dir, open_files=Settings().store_open_files)
     count = start = store.size()
     workers = workers or os.cpu_count() or 1
     window: deque[tuple[Path, Future]] = deque()

@@ -46,10 +46,11 @@ def rss_tracker(files: Iterable[Path], samples: list, store=None, flush_every: i
 
 def child(docs: Path, store_dir: Path, flush_every: int = 0, trace_heap: bool = False) -> dict:
     """Load one folder into a fresh on-disk store and describe time, size and memory."""
+    from api.settings import Settings
     from graph.loading import ensure_reference, load_paths
     from graph.store import EmbeddedStore
 
-    store = EmbeddedStore(store_dir)
+    store = EmbeddedStore(store_dir, open_files=Settings().store_open_files)
     ensure_reference(store)
     reference_quads = store.size()
     rss_before = psutil.Process().memory_info().rss

@@ -336,8 +336,10 @@ EVIDENCE = {
 def markdown(results: dict) -> str:
     lines = ["## Results", ""]
     lines += machine_section(results["machine"])
+    capped = results.get("store_open_files")
     lines += ["", f"Run: {results['started']}, {fmt(results.get('total_seconds'), 0)} s in all; "
-              f"arguments: `{results['command']}`.", ""]  # fmt: skip
+              f"arguments: `{results['command']}`"
+              + (f"; stores opened with POLICYKG_STORE_OPEN_FILES={capped}" if capped else "") + ".", ""]  # fmt: skip
     for section in (load_section, build_section, query_section, load_test_section):
         part = section(results)
         if part:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+try:
+    import resource
+except ImportError:  # not on Windows: the store opens with pyoxigraph's own choice there
+    resource = None
 
 import pyoxigraph as ox
 
@@ -35,6 +41,33 @@ def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, Term]]:
     return [solution_row(names, row) for row in solutions]
 
 
+# pyoxigraph sets RocksDB's max_open_files to the soft RLIMIT_NOFILE minus 48 when it opens a store (and refuses
+# fewer than 96). Each open table file keeps its index blocks in memory, outside any cache (oxigraph leaves
+# cache_index_and_filter_blocks off), so the number of open table files is what grows with the store's size.
+OXIGRAPH_RESERVED_FILES = 48
+MIN_OPEN_FILES = 48
+
+
+@contextlib.contextmanager
+def table_files_limited_to(open_files: int) -> Iterator[None]:
+    """Lower the soft file limit while pyoxigraph opens a store, then restore it: RocksDB keeps the number of table
+    files it derived (its table cache closes the least recently used beyond it), the process keeps its limit."""
+    if not open_files or resource is None:
+        yield
+        return
+    if open_files < MIN_OPEN_FILES:
+        raise ValueError(f"open_files must be at least {MIN_OPEN_FILES} (pyoxigraph's minimum), not {open_files}")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = open_files + OXIGRAPH_RESERVED_FILES
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 def replace_graph_update(graph: str, quads: Iterable[ox.Quad]) -> str:
     """One SPARQL update that drops a graph and inserts its new content: one transaction."""
     body = "\n".join(quad_text(q) for q in quads)
@@ -42,12 +75,15 @@ def replace_graph_update(graph: str, quads: Iterable[ox.Quad]) -> str:
 
 
 class EmbeddedStore:
-    """pyoxigraph on disk (or in memory with path=None). Queries see the union of all graphs."""
+    """pyoxigraph on disk (or in memory with path=None). Queries see the union of all graphs.
+
+    `open_files` (0: pyoxigraph's choice, near the process's file limit) caps the table files RocksDB keeps open,
+    and with them the index memory that otherwise grows with the store."""
 
     kind = "embedded"
     MEMO_SIZE = 32
 
-    def __init__(self, path: Path | None, read_only: bool = False):
+    def __init__(self, path: Path | None, read_only: bool = False, open_files: int = 0):
         self.path = path
         self.read_only = read_only
         self._memo: OrderedDict[str, object] = OrderedDict()
@@ -55,11 +91,13 @@ class EmbeddedStore:
         self._generation = 0  # counts writes begun and finished
         if path is None:
             self.store = ox.Store()
-        elif read_only:
-            self.store = ox.Store.read_only(str(path))
-        else:
-            path.mkdir(parents=True, exist_ok=True)
-            self.store = ox.Store(str(path))
+            return
+        with table_files_limited_to(open_files):
+            if read_only:
+                self.store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(path))
 
     def query(self, sparql: str, union: bool = True):
         """Run a SPARQL query; the project prefixes (pkg:, rdfs:, dcterms: …) are predeclared.

@@ -26,6 +26,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def rocksdb_option(store_path, name: str) -> str:
+    """An option as RocksDB recorded it in the newest OPTIONS file of a store it opened for writing."""
+    newest = max(store_path.glob("OPTIONS-*"), key=lambda p: int(p.name.split("-")[1]))
+    return next(
+        line.split("=", 1)[1] for line in newest.read_text().splitlines() if line.strip().startswith(name + "=")
+    )
+
+
 def build_store(path: Path) -> None:
     """Load the bundled corpus into an on-disk store, then close it so a server can open it."""
     store = EmbeddedStore(path)

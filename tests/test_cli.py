@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,14 +13,20 @@ from pathlib import Path
 import pytest
 
 from api.settings import BUNDLED_CORPUS
+from tests.conftest import rocksdb_option
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = sorted(BUNDLED_CORPUS.glob("*.txt"))[0]
 
 
-def policykg(*args: str) -> subprocess.CompletedProcess:
+def policykg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -81,3 +88,17 @@ def test_eval_takes_its_options(tmp_path):
     report = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
     assert report and "Target recall" in (tmp_path / "e.md").read_text(encoding="utf-8")
     assert "Target recall" in result.stdout
+
+
+def test_the_open_files_setting_reaches_the_store_and_bad_values_are_named(tmp_path):
+    path = tmp_path / "db"
+    capped = policykg("load", "--store", str(path), str(FIRST), env={"POLICYKG_STORE_OPEN_FILES": "64"})
+    assert capped.returncode == 0, capped.stderr
+    assert rocksdb_option(path, "max_open_files") == "64"
+    too_few = policykg("stats", "--store", str(path), env={"POLICYKG_STORE_OPEN_FILES": "12"})
+    assert too_few.returncode == 2 and "POLICYKG_STORE_OPEN_FILES must be 0" in too_few.stderr
+    not_a_number = policykg("stats", "--store", str(path), env={"POLICYKG_MAX_RESULTS": "many"})
+    assert (
+        not_a_number.returncode == 2
+        and "POLICYKG_MAX_RESULTS must be a whole number, not 'many'" in not_a_number.stderr
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import resource
 
 import pyoxigraph as ox
 import pytest
@@ -24,6 +25,7 @@ from ontology.terms import (
     inferred_graph,
     is_inferred_graph,
 )
+from tests.conftest import rocksdb_option
 
 CORPUS = sorted(BUNDLED_CORPUS.glob("*.txt"))
 
@@ -33,6 +35,20 @@ def fresh(tmp_path):
     store = EmbeddedStore(tmp_path / "db")
     ensure_reference(store)
     yield store, tmp_path / "db"
+
+
+def test_open_files_caps_the_table_files_rocksdb_keeps_open(tmp_path):
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)
+    default = EmbeddedStore(tmp_path / "default")
+    assert int(rocksdb_option(tmp_path / "default", "max_open_files")) == limit[0] - 48  # pyoxigraph's own choice
+    capped = EmbeddedStore(tmp_path / "capped", open_files=64)
+    ensure_reference(capped)
+    assert rocksdb_option(tmp_path / "capped", "max_open_files") == "64"
+    assert resource.getrlimit(resource.RLIMIT_NOFILE) == limit  # the process keeps its own file limit
+    assert capped.size() > 1000 and default.size() == 0
+    with pytest.raises(ValueError, match="at least 48"):
+        EmbeddedStore(tmp_path / "too-few", open_files=10)
+    assert resource.getrlimit(resource.RLIMIT_NOFILE) == limit
 
 
 def test_restart_finds_the_same_data(store_dir):
