@@ -10,7 +10,7 @@ from pathlib import Path
 
 try:
     import resource
-except ImportError:  # not on Windows: the store opens with pyoxigraph's own choice there
+except ImportError:  # no `resource` module on Windows: stores open with pyoxigraph's own choice there
     resource = None
 
 import pyoxigraph as ox
