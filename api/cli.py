@@ -23,13 +23,13 @@ def progress(items):
     return tqdm(items, desc="loading", unit="doc", disable=len(items) < 3 or not sys.stderr.isatty())
 
 
-def configured_store(path: Path | None, url: str = ""):
+def configured_store(settings: Settings, path: Path | None, url: str = ""):
     """The store named on the command line, opened with the environment's settings (POLICYKG_STORE_OPEN_FILES)."""
-    return open_store(path, url, open_files=Settings().store_open_files)
+    return open_store(path, url, open_files=settings.store_open_files)
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    store = configured_store(args.store, args.store_url)
+    store = configured_store(args.settings, args.store, args.store_url)
     ensure_reference(store)
     try:
         results = load_paths(store, [Path(p) for p in args.paths], progress)
@@ -46,9 +46,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
-def bundled_store(path: Path) -> None:
+def bundled_store(settings: Settings) -> None:
     """Build (or refresh) the store from the bundled corpus; unchanged files are skipped."""
-    store = configured_store(path)
+    store = configured_store(settings, settings.store)
     ensure_reference(store)
     for r in load_paths(store, [BUNDLED_CORPUS], progress):
         print(f"{r.status:9} {r.slug} ({r.measures} measures)", file=sys.stderr)
@@ -61,20 +61,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
 
-    settings = Settings()
+    settings = args.settings
     settings.store_url = args.store_url or settings.store_url
     if args.store:
         settings.store = args.store
     elif not settings.store_url:
         settings.store = DEFAULT_STORE
-        bundled_store(settings.store)
+        bundled_store(settings)
     print(f"PolicyKG on http://{args.host}:{args.port}/  (docs at /docs)", file=sys.stderr)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     return 0
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    store = configured_store(args.store, args.store_url)
+    store = configured_store(args.settings, args.store, args.store_url)
     try:
         result = run(store, args.sparql, args.timeout, args.max_results)
     except QueryRefused as err:
@@ -110,7 +110,7 @@ def emit(columns: list[str], rows: list[dict], fmt: str) -> None:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    stats = queries.statistics(configured_store(args.store, args.store_url))
+    stats = queries.statistics(configured_store(args.settings, args.store, args.store_url))
     if args.format == "json":
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
@@ -166,7 +166,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        Settings()  # a misconfigured environment fails here, with the variable's name, before any store opens
+        args.settings = Settings()  # a misconfigured environment fails here, with the variable's name
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -42,10 +42,11 @@ def solution_rows(solutions: ox.QuerySolutions) -> list[dict[str, Term]]:
 
 
 # pyoxigraph sets RocksDB's max_open_files to the soft RLIMIT_NOFILE minus 48 when it opens a store (and refuses
-# fewer than 96). Each open table file keeps its index blocks in memory, outside any cache (oxigraph leaves
+# a limit below 96). Each open table file keeps its index blocks in memory, outside any cache (oxigraph leaves
 # cache_index_and_filter_blocks off), so the number of open table files is what grows with the store's size.
 OXIGRAPH_RESERVED_FILES = 48
-MIN_OPEN_FILES = 48
+OXIGRAPH_MIN_FILE_LIMIT = 96
+MIN_OPEN_FILES = OXIGRAPH_MIN_FILE_LIMIT - OXIGRAPH_RESERVED_FILES
 
 
 @contextlib.contextmanager
