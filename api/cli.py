@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 from api.settings import BUNDLED_CORPUS, DEFAULT_STORE, Settings
+from evaluation import cli as evaluation
 from graph import queries
 from graph.factory import open_store
 from graph.loading import ensure_reference, load_paths
 from graph.sparql import QueryRefused, run
-from loaders import evaluation
 from loaders.read import DocumentError
 
 

@@ -8,18 +8,17 @@ emergency noun such as "akutsjukhus", or an emergency cue like "akutvård dygnet
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
+from loaders.lexicons import lexicon as load
 from loaders.morphology import stem
 from ontology.reference import Entry, hospitals, rows
 
 
 @cache
 def lexicon() -> dict:
-    return tomllib.loads((Path(__file__).parent / "lexicon" / "stances.toml").read_text("utf-8"))
+    return load("stances")
 
 
 @dataclass

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from pathlib import Path
 
 from loaders.amounts import cells, main_amount, period_near, sign_hint, to_float
+from loaders.lexicons import lexicon as load
 from loaders.records import Block, Document, Measure
 from loaders.relations import kind_of
 from ontology.terms import entity_iri
@@ -17,7 +16,7 @@ ATT_OPENING = re.compile(r"Att [A-ZÅÄÖa-zåäö]")
 
 @cache
 def lexicon() -> dict:
-    return tomllib.loads((Path(__file__).parent / "lexicon" / "measures.toml").read_text("utf-8"))
+    return load("measures")
 
 
 def lead_in(doc: Document, index: int) -> str:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
 from loaders.gazetteer import gazetteer
+from loaders.lexicons import lexicon as load
 from loaders.read import slug_for
 from loaders.records import Actor, Document, Target
 from ontology.reference import Entry, party_by_notation
@@ -28,7 +27,7 @@ GROUP_HEADER = re.compile(r"^\s*(?P<party>[A-ZÅÄÖ][a-zåäö]+(?:\s[A-ZÅÄÖ
 
 @cache
 def lexicon() -> dict:
-    return tomllib.loads((Path(__file__).parent / "lexicon" / "metadata.toml").read_text("utf-8"))
+    return load("metadata")
 
 
 def title_area(doc: Document) -> list[tuple[int, str]]:

@@ -11,12 +11,12 @@ from loaders.frames import extract_frames
 from loaders.goals import extract_goals
 from loaders.measures import extract_measures
 from loaders.metadata import detect_metadata
-from loaders.normalise import normalise
 from loaders.prose import extract_prose
 from loaders.read import document_from_bytes, slug_for
 from loaders.records import Document
-from loaders.sections import outline
 from loaders.stances import extract_stances
+from loaders.structure.blocks import normalise
+from loaders.structure.outline import outline
 from loaders.targets import find_targets
 
 Step = Callable[[Document], Document]

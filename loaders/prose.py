@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from functools import cache
 
 from loaders.measures import attach_amount, in_restating_section, lexicon, new_measure
-from loaders.normalise import dehyphenate_text, line_at
 from loaders.records import Block, Document, Measure
 from loaders.relations import cue_pattern, words_matching
 from loaders.relations import lexicon as relation_lexicon
+from loaders.structure.blocks import dehyphenate_text, line_at
 from loaders.targets import is_verb
 
 BOUNDARY = re.compile(r"(?<=[.!?])[\"”)]*\s+(?=[A-ZÅÄÖ\d])")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from pathlib import Path
+
+from loaders.lexicons import lexicon as load
 
 
 @cache
 def lexicon() -> dict:
-    return tomllib.loads((Path(__file__).parent / "lexicon" / "relations.toml").read_text("utf-8"))
+    return load("relations")
 
 
 @cache

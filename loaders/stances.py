@@ -27,8 +27,8 @@ from loaders.collective import collective_references, hospital_in_town, hospital
 from loaders.gazetteer import gazetteer
 from loaders.metadata import doc_region
 from loaders.morphology import tokens
-from loaders.normalise import dehyphenate_text
 from loaders.records import Actor, Document, Stance, Target
+from loaders.structure.blocks import dehyphenate_text
 from ontology.reference import Entry, party_by_notation
 from ontology.terms import entity_iri
 

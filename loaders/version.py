@@ -7,7 +7,13 @@ import hashlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("loaders/**/*.py", "loaders/lexicon/*.toml", "ontology/reference/*.csv", "ontology/terms.py")
+SOURCES = (
+    "loaders/**/*.py",
+    "loaders/lexicon/*.toml",
+    "ontology/reference/*.csv",
+    "ontology/reference.py",
+    "ontology/terms.py",
+)
 
 
 def source_digest(patterns: tuple[str, ...]) -> str:

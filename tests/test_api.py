@@ -13,6 +13,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from api.settings import BUNDLED_CORPUS
 from tests.conftest import Server
 
 PROPOSALS = "PREFIX pkg: <https://w3id.org/policykg/ns#> SELECT ?p WHERE { ?p a pkg:Proposal } ORDER BY ?p"
@@ -29,7 +30,7 @@ def test_select_json_lists_every_proposal(client):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/sparql-results+json")
     rows = response.json()["results"]["bindings"]
-    assert len(rows) == 5
+    assert len(rows) == len(list(BUNDLED_CORPUS.glob("*.txt")))
     assert all(r["p"]["type"] == "uri" for r in rows)
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from evaluation.cli import main, sections
+from evaluation.report import render_markdown
+from evaluation.scoring import TARGETS, score_document
 from graph.store import EmbeddedStore
-from loaders.evaluation import TARGETS, main, render_markdown, score_document
 from ontology.terms import DCTERMS, ID, ORG, PKG, RDF, RDFS, SKOS, XSD
 
 GRAPH = ox.NamedNode("https://example.org/graph/test")
@@ -283,38 +286,44 @@ def harness(tmp_path_factory) -> tuple[dict, str]:
 def test_harness_scores_every_gold_document(harness):
     report, markdown = harness
     documents = {d["gold"]: d for d in report["documents"]}
-    assert set(documents) == {"000.json", "002.json"}
+    assert set(documents) == {p.name for p in GOLD.glob("*.json")}
+    assert len(documents) >= 5
     for doc in [*documents.values(), report["overall"]]:
-        assert set(TARGETS) <= set(doc["metrics"])
-        assert all(isinstance(v, float) and 0.0 <= v <= 1.0 for v in doc["metrics"].values())
+        assert set(TARGETS) - {"core_recall", "core_precision"} <= set(doc["metrics"])
+        assert all(v is None or isinstance(v, float) and 0.0 <= v <= 1.0 for v in doc["metrics"].values())
     for name, doc in documents.items():
         gold = json.loads((GOLD / name).read_text(encoding="utf-8"))
-        region = doc["metadata"]["region"]
-        assert region["ok"], f"{name}: region {region}"
-        assert gold["document"]["region"].casefold() in region["predicted"]
-    assert render_markdown(report) == markdown
-    assert "| Measures recall (core) |" in markdown
+        assert doc["file"] == gold["file"]
+        assert doc["metadata"]["region"]["ok"], f"{name}: region {doc['metadata']['region']}"
+    for key, low in report["worst"].items():
+        assert low["value"] == min(d["metrics"][key] for d in documents.values() if d["metrics"][key] is not None)
+    assert render_markdown(report, sections(report)) == markdown
+    assert "| Measures recall (core) |" in markdown and "| Worst |" in markdown.replace("Worst | Overall", "Worst |")
 
 
-def below(report: dict, limits: dict[str, float]) -> dict:
-    """Metrics under their limit, overall and per document, in the documents where they apply."""
-    scored = [("overall", report["overall"]), *((d["gold"], d) for d in report["documents"])]
-    return {
-        (name, key): doc["metrics"][key]
-        for name, doc in scored
-        for key, limit in limits.items()
-        if doc["metrics"][key] < limit
-    }
+KNOWN_BELOW = tomllib.loads((Path(__file__).parent / "fixtures" / "known_below_target.toml").read_text("utf-8"))
 
 
-def test_harness_meets_issue_3_targets(harness):
-    """Every issue-3 target, overall and in each gold document, so a regression fails CI."""
+def test_every_document_meets_its_targets_or_holds_its_recorded_floor(harness):
+    """Issue 15's targets per document. A (document, metric) still below target is listed with the floor it reached
+    (tests/fixtures/known_below_target.toml): it may not fall below it, and once it reaches the target the entry
+    must go, so the list always says exactly what is still missing."""
     report, _ = harness
-    assert not below(report, TARGETS), f"below target: {below(report, TARGETS)}"
+    problems = []
+    for doc in report["documents"]:
+        name = doc["gold"].removesuffix(".json")
+        floors = KNOWN_BELOW.get(name, {})
+        for key, target in doc["targets"].items():
+            value = doc["metrics"][key] or 0.0
+            if key in floors and value >= target:
+                problems.append(f"{name} {key} {value:.3f} meets {target}: remove it from known_below_target.toml")
+            elif value < floors.get(key, target) - 1e-9:
+                problems.append(f"{name} {key} {value:.3f} < {floors.get(key, target)}")
+    assert not problems, problems
 
 
 def test_target_words_match_compounds_but_not_short_fragments():
-    from loaders.evaluation import shares_word, stems
+    from evaluation.text import shares_word, stems
 
     assert shares_word(stems("primärvårdsledning"), stems("Primärvård"))
     assert shares_word(stems("barnpsykiatri"), stems("psykiatri"))

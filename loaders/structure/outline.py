@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from loaders.normalise import SENTENCE_END, is_caps
 from loaders.records import Block, Document, Section
+from loaders.structure.blocks import SENTENCE_END, is_caps
 
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)")
 

@@ -6,11 +6,10 @@ Each block keeps the 1-based line it starts on, so every later quote can point b
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 
+from loaders.lexicons import lexicon as load
 from loaders.records import Block, Document
 
 BULLET = "[•●▪◦■□➢►✓*\uf0b7\uf0a7]"
@@ -46,8 +45,7 @@ def segments(doc: Document) -> Iterator[tuple[int, str]]:
 
 @cache
 def dangling_words() -> frozenset[str]:
-    path = Path(__file__).parent / "lexicon" / "normalise.toml"
-    return frozenset(tomllib.loads(path.read_text("utf-8"))["dangling_words"])
+    return frozenset(load("normalise")["dangling_words"])
 
 
 def ends_dangling(text: str) -> bool:
