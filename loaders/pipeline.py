@@ -16,12 +16,14 @@ from loaders.read import document_from_bytes, slug_for
 from loaders.records import Document
 from loaders.stances import extract_stances
 from loaders.structure.blocks import normalise
+from loaders.structure.furniture import mark_furniture
 from loaders.structure.outline import outline
 from loaders.targets import find_targets
 
 Step = Callable[[Document], Document]
 
 STEPS: list[tuple[str, Step]] = [
+    ("furniture", mark_furniture),
     ("normalise", normalise),
     ("outline", outline),
     ("metadata", detect_metadata),
@@ -48,10 +50,10 @@ def readable_slug(doc: Document) -> str:
 def extract(data: bytes, name: str, slug: str | None = None) -> Document:
     """Run every step; the slug is minted from metadata unless the caller fixes it."""
     doc = document_from_bytes(data, name, slug="pending")
-    for _, step in STEPS[:3]:
+    for _, step in STEPS[:4]:
         doc = step(doc)
     doc.slug = slug or readable_slug(doc)
-    for _, step in STEPS[3:]:
+    for _, step in STEPS[4:]:
         doc = step(doc)
     return doc
 

@@ -109,6 +109,7 @@ class Document:
     source_file: str
     content_hash: str
     lines: list[str]
+    furniture: set[int] = field(default_factory=set)  # 1-based lines that are page numbers or running headers
     blocks: list[Block] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
     title: str = ""

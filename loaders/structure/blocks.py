@@ -28,6 +28,8 @@ JOIN_WORDS = {"och", "eller", "samt", "respektive", "till", "som"}
 def segments(doc: Document) -> Iterator[tuple[int, str]]:
     """Yield (line number, text) per physical line, splitting lines that hold several bullets."""
     for number, raw in enumerate(doc.lines, start=1):
+        if number in doc.furniture:
+            continue
         line = raw.replace("\u00ad", "").rstrip()
         if TOC_LINE.search(line) and len(line) < 140:
             yield number, ""
