@@ -19,12 +19,18 @@ def lexicon() -> dict:
     return load("measures")
 
 
-def lead_in(doc: Document, index: int) -> str:
-    """The text that introduces the list holding block `index` (skipping earlier items)."""
+HEADING_LEVELS = 2  # a list right under a heading is led in by that heading or the one above it
+
+
+def lead_ins(doc: Document, index: int) -> list[str]:
+    """The texts that introduce the list holding block `index` (skipping earlier items): the paragraph before it, or,
+    for a list right under a heading, that heading and its parent ("Uppdrag …" above "Regionstyrelsen (RS)")."""
     for block in reversed(doc.blocks[:index]):
+        if block.kind == "heading":
+            return section_titles(doc, block.section).split(" / ")[:HEADING_LEVELS]
         if block.kind != "item" and not (block.kind == "para" and ATT_OPENING.match(block.text)):
-            return block.text
-    return ""
+            return [block.text]
+    return []
 
 
 def is_proposal_lead_in(text: str) -> bool:
@@ -43,9 +49,10 @@ def clean_item(text: str) -> str:
 
 def item_measure(doc: Document, index: int) -> Measure | None:
     block = doc.blocks[index]
-    intro = lead_in(doc, index)
+    intros = lead_ins(doc, index)
+    intro = " ".join(intros)
     opener = block.text.lower().startswith(tuple(lexicon()["item_openers"]))
-    if not (opener or is_proposal_lead_in(intro)) or len(block.text) < 8:
+    if not (opener or any(map(is_proposal_lead_in, intros))) or len(block.text) < 8:
         return None
     default = "yrkande" if "yrka" in intro.lower() or opener else "åtgärd"
     kind = kind_of(block.text, intro + " " + section_titles(doc, block.section)) or default
