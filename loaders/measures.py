@@ -9,6 +9,7 @@ from loaders.amounts import cells, main_amount, period_near, sign_hint, to_float
 from loaders.lexicons import lexicon as load
 from loaders.records import Block, Document, Measure
 from loaders.relations import kind_of
+from loaders.structure.tables import Table, number_tokens
 from ontology.terms import entity_iri
 
 ATT_OPENING = re.compile(r"Att [A-ZÅÄÖa-zåäö]")
@@ -80,22 +81,36 @@ def section_titles(doc: Document, section: int) -> str:
     return " / ".join(titles)
 
 
-def in_restating_section(doc: Document, block: Block) -> bool:
-    """Summaries, comparisons and financial statements restate numbers; they hold no new measures."""
-    titles = section_titles(doc, block.section)
-    return any(word in titles for word in lexicon()["restating_sections"])
-
-
 def row_measure(doc: Document, index: int) -> Measure | None:
-    """A table row whose first amount cell follows a descriptive label is a budget line."""
+    """A table row that structure does not set aside (total, level, part …) is a budget line; a lone row outside
+    any table counts when its label is descriptive (three words or more) and it is no subtotal."""
     block = doc.blocks[index]
+    if block.table < 0:
+        return lone_row_measure(doc, block)
+    label = number_tokens(block.text)[0].strip(" .:")
+    if block.role or block.amount is None or not re.search(r"[A-Za-zÅÄÖåäö]{3}", label):
+        return None
+    measure = new_measure(doc, block, label + ".", "budgetpost", "table")
+    measure.amount = block.amount
+    measure.amount_period = table_period(doc, doc.tables[block.table])
+    return measure
+
+
+def table_period(doc: Document, table: Table) -> str:
+    """A change column's two years ("2026 vs 2025"), else the first year column, else the plan's first year."""
+    years = [c for c in table.columns if c != "change"]
+    if table.change and len(years) >= 2:
+        return f"{years[-1]} vs {years[-2]}"
+    return years[0] if years else str(doc.period[0]) if doc.period else ""
+
+
+def lone_row_measure(doc: Document, block: Block) -> Measure | None:
     label, amounts = cells(block.text)
     label = label.strip(" .:")
     words = re.findall(r"[A-Za-zÅÄÖåäö]{2,}", label)
     if not amounts or any(c.endswith("%") for c in amounts) or len(words) < 3:
         return None
-    subtotal = len(words) <= 6 and label.lower().startswith(tuple(lexicon()["subtotal_words"]))
-    if subtotal or in_restating_section(doc, block):
+    if len(words) <= 6 and label.lower().startswith(tuple(lexicon()["subtotal_words"])):
         return None
     measure = new_measure(doc, block, label + ".", "budgetpost", "table")
     measure.amount = to_float(amounts[0])
@@ -106,7 +121,7 @@ def row_measure(doc: Document, index: int) -> Measure | None:
 def amountless_row(doc: Document, index: int) -> Measure | None:
     """A short line between amount rows of one table is a budget line whose amount cell is empty."""
     block = doc.blocks[index]
-    if len(block.text) > 120 or not block.text.endswith(".") or in_restating_section(doc, block):
+    if len(block.text) > 120 or not block.text.endswith("."):
         return None
     before = doc.blocks[max(0, index - 4) : index]
     after = doc.blocks[index + 1 : index + 5]
@@ -120,7 +135,7 @@ def amountless_row(doc: Document, index: int) -> Measure | None:
 def para_measure(doc: Document, index: int) -> Measure | None:
     """An unbulleted paragraph that opens like a proposal ("Att regionen …") is a list item too."""
     block = doc.blocks[index]
-    if ATT_OPENING.match(block.text) and in_list_context(doc, index) and not in_restating_section(doc, block):
+    if ATT_OPENING.match(block.text) and in_list_context(doc, index):
         return item_measure(doc, index)
     return amountless_row(doc, index)
 

@@ -18,6 +18,7 @@ from loaders.stances import extract_stances
 from loaders.structure.blocks import normalise
 from loaders.structure.furniture import mark_furniture
 from loaders.structure.outline import outline
+from loaders.structure.tables import find_tables
 from loaders.targets import find_targets
 
 Step = Callable[[Document], Document]
@@ -26,6 +27,7 @@ STEPS: list[tuple[str, Step]] = [
     ("furniture", mark_furniture),
     ("normalise", normalise),
     ("outline", outline),
+    ("tables", find_tables),
     ("metadata", detect_metadata),
     ("goals", extract_goals),
     ("measures", extract_measures),
@@ -50,10 +52,10 @@ def readable_slug(doc: Document) -> str:
 def extract(data: bytes, name: str, slug: str | None = None) -> Document:
     """Run every step; the slug is minted from metadata unless the caller fixes it."""
     doc = document_from_bytes(data, name, slug="pending")
-    for _, step in STEPS[:4]:
+    for _, step in STEPS[:5]:
         doc = step(doc)
     doc.slug = slug or readable_slug(doc)
-    for _, step in STEPS[4:]:
+    for _, step in STEPS[5:]:
         doc = step(doc)
     return doc
 

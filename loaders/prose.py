@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from loaders.measures import attach_amount, in_restating_section, lexicon, new_measure
+from loaders.measures import attach_amount, lexicon, new_measure
 from loaders.records import Block, Document, Measure
 from loaders.relations import cue_pattern, words_matching
 from loaders.relations import lexicon as relation_lexicon
@@ -85,9 +85,10 @@ def points_back(sentence: str) -> bool:
 
 
 def extract_prose(doc: Document) -> Document:
-    """Only paragraphs outside restating sections; list items and table rows are handled before."""
-    for block in doc.blocks:
-        if block.kind == "para" and not in_restating_section(doc, block):
+    """Only paragraphs (sub-headings inside a table are part of it); list items and table rows are handled before."""
+    inside = {i for t in doc.tables for i in range(t.first, t.last + 1)}
+    for index, block in enumerate(doc.blocks):
+        if block.kind == "para" and index not in inside:
             doc.measures.extend(prose_measures(doc, block))
     doc.measures.sort(key=lambda m: m.line)
     return doc

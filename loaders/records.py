@@ -17,6 +17,10 @@ class Block:
     raw: str = ""  # the source lines joined with single spaces, for verbatim quotes
     width: int = 0  # the widest physical line joined so far (tells wrapped prose from a paragraph end)
     starts: list[tuple[int, int]] = field(default_factory=list)  # (offset in raw, source line) per joined line
+    table: int = -1  # a row's index into Document.tables
+    cells: list[float] = field(default_factory=list)  # a row's numbers, in MSEK
+    amount: float | None = None  # a row's chosen number (the change column, else the first), in MSEK
+    role: str = ""  # a row that is no budget line: total | level | part | unlabelled | restated
 
 
 @dataclass
@@ -111,6 +115,7 @@ class Document:
     lines: list[str]
     furniture: set[int] = field(default_factory=set)  # 1-based lines that are page numbers or running headers
     blocks: list[Block] = field(default_factory=list)
+    tables: list = field(default_factory=list)  # loaders.structure.tables.Table
     sections: list[Section] = field(default_factory=list)
     title: str = ""
     title_line: int = 1

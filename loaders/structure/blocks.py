@@ -19,7 +19,6 @@ ITEM_START = re.compile(
     r"\d{1,2}(?:\.\d{1,2})+(?=\s)|\d{1,2}(?=[ \t]+[A-ZÅÄÖ][a-zåäö])|\d{1,2}(?=[ \t]+[A-ZÅÄÖ]{1,4}[, ])|"
     r"[a-h]\)(?=\s))\s*(?P<text>.*)$"
 )
-TOC_LINE = re.compile(r"(\.{4,}|\t)\s*\d{1,3}\s*$")
 TRAILING_AMOUNT = re.compile(r"(?<![\d,.])[-−–]?\d{1,3}(?:[ \u00a0]\d{3})*(?:,\d+)?\s*$")
 SENTENCE_END = re.compile(r"[.!?:;]['”\")]*$")
 JOIN_WORDS = {"och", "eller", "samt", "respektive", "till", "som"}
@@ -31,9 +30,6 @@ def segments(doc: Document) -> Iterator[tuple[int, str]]:
         if number in doc.furniture:
             continue
         line = raw.replace("\u00ad", "").rstrip()
-        if TOC_LINE.search(line) and len(line) < 140:
-            yield number, ""
-            continue
         parts = INLINE_BULLET.split(line)
         if len(parts) == 1:
             yield number, line

@@ -1,4 +1,4 @@
-"""Page furniture: page numbers and running headers or footers, found by their structure and set aside.
+"""Page furniture: page numbers, running headers or footers and the table of contents, found by their structure.
 
 A page number is a line holding only a number that, with others like it, counts up page by page; a running header
 is a short line repeated beside page numbers. Neither is text of the document, so blocks skip them (and a paragraph
@@ -15,6 +15,9 @@ from loaders.records import Document
 PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:sida|sid\.?|s\.)\s*)?[-–]?\s*(\d{1,4})\s*[-–]?\s*(?:\(\s*\d{1,3}\s*\)|/\s*\d{1,3})?\s*$", re.I
 )
+DOT_LEADER = re.compile(r"\.{4,}\s*\d{1,3}\s*$")
+TAB_PAGE = re.compile(r"^[^\t]*\S[^\t]*\t\s*(\d{1,3})\s*$")
+MAX_CONTENTS_LINE = 140
 MIN_PAGES = 3  # fewer counting lines are as likely a table's cells
 MIN_LINES_PER_PAGE = 8
 MAX_PAGE_STEP = 2  # a page without a number (a picture, a blank page) may be skipped
@@ -62,8 +65,26 @@ def is_header_like(line: str) -> bool:
     return 2 <= len(words) <= 12 and len(line) <= 100 and prose_like
 
 
+def contents_lines(lines: list[str]) -> list[int]:
+    """Table-of-contents entries: a title with a dot leader and a page number, or runs of at least MIN_PAGES
+    "title<TAB>page" lines whose pages never go down (a table's "label<TAB>amount" rows go up and down)."""
+    found = [i for i, line in enumerate(lines) if DOT_LEADER.search(line) and len(line) < MAX_CONTENTS_LINE]
+    run: list[tuple[int, int]] = []
+    for i, line in enumerate([*lines, "end"]):
+        match = TAB_PAGE.match(line) if len(line) < MAX_CONTENTS_LINE else None
+        if match:
+            run.append((i, int(match.group(1))))
+        elif line.strip():
+            pages = [p for _, p in run]
+            if len(run) >= MIN_PAGES and pages == sorted(pages):
+                found += [j for j, _ in run]
+            run = []
+    return found
+
+
 def mark_furniture(doc: Document) -> Document:
     """Record the 1-based lines that are page furniture; later steps never read them as text."""
     pages = page_number_lines(doc.lines)
-    doc.furniture = {i + 1 for i in [*pages, *running_header_lines(doc.lines, pages)]}
+    found = [*pages, *running_header_lines(doc.lines, pages), *contents_lines(doc.lines)]
+    doc.furniture = {i + 1 for i in found}
     return doc

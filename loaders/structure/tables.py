@@ -1,0 +1,282 @@
+"""Table rows → tables: the run of rows, its unit (from caption, header or the sentence before), its numeric
+columns (years from the header, a change column), each row's cells split by the column count, and each row's role.
+
+A row's role is decided by structure, not by the section it stands in: a labelled subtotal, a row that sums the rows
+above it, the opening balance such a sum starts from, a part ("varav …") of the row above, a row without a label, or
+a figure the document already stated in an earlier table; any other row is a budget line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from loaders.frames import committee_named
+from loaders.lexicons import lexicon
+from loaders.metadata import parties_in
+from loaders.records import Block, Document
+
+NUMBER_TOKEN = re.compile(r"^[-−–]?\d+(?:,\d+)?$")
+YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
+ENDS_IN_NUMBER = re.compile(r"[-−–]?\d+(?:,\d+)?\s*(?:mkr|mnkr|tkr|msek)?\s*$", re.I)
+MAX_BETWEEN = 2  # sub-headings ("Kostnadsreduceringar") a table may hold between two rows
+SHORT = 90  # a sub-heading, caption or level line inside a table is at most this long
+PREAMBLE = 3  # blocks before the first row that may hold the caption, the unit and the header
+MIN_SUMMANDS = 3  # a row that equals the sum of fewer rows above it may be a coincidence
+MAX_TOKENS = 12  # longer numeric tails are read greedily (their groupings are too many to try)
+SUM_TOLERANCE = 0.011  # sums are checked to the cent of the figures as printed
+
+
+@dataclass
+class Table:
+    first: int  # block index of the first row
+    last: int
+    unit: float = 1.0  # MSEK per cell unit
+    columns: list[str] = field(default_factory=list)  # the numeric columns' names: years, then a change column
+    change: bool = False  # the last column is the difference of the two before it
+    kind: str = "budget"  # budget | statement (outcomes, forecasts, a time series) | comparison (of proposals)
+
+
+def to_number(cell: str) -> float:
+    return float(cell.replace(" ", "").replace(",", ".").replace("−", "-").replace("–", "-"))
+
+
+def number_tokens(text: str) -> tuple[str, list[str]]:
+    """A row's label and its trailing numeric tokens (thousands groups still apart: "1 146 823" is three)."""
+    tokens = text.split()
+    tail = []
+    while tokens and NUMBER_TOKEN.match(tokens[-1]):
+        tail.append(tokens.pop())
+    tail.reverse()
+    if len(tail) > 1 and YEAR.fullmatch(tail[0]):  # "… ökade kostnader 2025 4 000": the year is the label's
+        tokens.append(tail.pop(0))
+    return " ".join(tokens), tail
+
+
+def groupings(tokens: list[str], count: int) -> list[list[str]]:
+    """Every way to read the tokens as `count` numbers, a number being 1–3 digits followed by 3-digit groups."""
+    out = []
+    for cuts in combinations(range(1, len(tokens)), count - 1):
+        parts = [tokens[a:b] for a, b in zip((0, *cuts), (*cuts, len(tokens)), strict=True)]
+        if all(valid_number(p) for p in parts):
+            out.append([" ".join(p) for p in parts])
+    return out
+
+
+def valid_number(tokens: list[str]) -> bool:
+    head, rest = tokens[0], tokens[1:]
+    if not rest:
+        return True
+    groups = all(re.fullmatch(r"\d{3}", t) for t in rest[:-1]) and re.fullmatch(r"\d{3}(?:,\d+)?", rest[-1])
+    return bool(re.fullmatch(r"[-−–]?\d{1,3}", head) and groups)
+
+
+def split_cells(tokens: list[str], count: int, change: bool) -> list[float]:
+    """The row's numbers. With a known column count the tokens are grouped to fit it, preferring a reading whose
+    change column is the difference of the two before it; otherwise thousands groups join as written."""
+    if count and len(tokens) > count:
+        found = readings(tokens, count)
+        if found:
+            consistent = [r for r in found if change and len(r) >= 3 and abs(r[-2] - r[-3] - r[-1]) < 1.01]
+            return (consistent or found)[0]
+    return [to_number(g) for g in greedy_groups(tokens)]
+
+
+def greedy_groups(tokens: list[str]) -> list[str]:
+    """Right to left, a 3-digit token after a short one is its thousands group ("3 770" is one number)."""
+    out: list[str] = []
+    for token in reversed(tokens):
+        if out and re.fullmatch(r"\d{3}(?:,\d+)?", out[-1].split()[0]) and re.fullmatch(r"[-−–]?\d{1,3}", token):
+            out[-1] = f"{token} {out[-1]}"
+        else:
+            out.append(token)
+    return out[::-1]
+
+
+def is_row_like(block: Block) -> bool:
+    """A row, or a short line ending in a number (a level such as "Ram 2025 9 045"), inside or before a table."""
+    if block.kind == "row":
+        return True
+    return block.kind == "para" and len(block.text) <= SHORT and bool(ENDS_IN_NUMBER.search(block.text))
+
+
+def is_subheading(block: Block) -> bool:
+    return block.kind in ("para", "heading") and len(block.text) <= SHORT and not block.text.rstrip().endswith(".")
+
+
+def runs(blocks: list[Block]) -> list[tuple[int, int]]:
+    """Maximal runs of rows, allowing a few sub-headings between two rows; at least two rows each."""
+    out, start, last, gap = [], None, None, 0
+    for i, block in enumerate(blocks):
+        if block.kind == "row" or (start is not None and is_row_like(block)):
+            start, last, gap = i if start is None else start, i, 0
+        elif start is not None and is_subheading(block) and gap < MAX_BETWEEN:
+            gap += 1
+        elif start is not None:
+            out.append((start, last))
+            start, gap = None, 0
+    if start is not None:
+        out.append((start, last))
+    return [(back_to_levels(blocks, a), b) for a, b in out if sum(is_row_like(x) for x in blocks[a : b + 1]) >= 2]
+
+
+def back_to_levels(blocks: list[Block], first: int) -> int:
+    """A short line ending in a number just before the first row ("Ram 2025 9 045") opens the table."""
+    while first > 0 and is_row_like(blocks[first - 1]):
+        first -= 1
+    return first
+
+
+def unit_in(text: str) -> float | None:
+    """The MSEK factor of the longest unit phrase in the text, if any."""
+    lower = f" {text.lower()} "
+    found = [
+        (len(word), factor)
+        for word, factor in lexicon("tables")["units"].items()
+        if re.search(rf"(?<![a-zåäö]){re.escape(word)}(?![a-zåäö])", lower)
+    ]
+    return max(found)[1] if found else None
+
+
+def header_columns(texts: list[str]) -> tuple[list[str], bool]:
+    """Year columns of the nearest header holding years, and whether a change column follows the last year."""
+    for text in reversed(texts):
+        years = YEAR.findall(text)
+        if years:
+            after = text.lower().rsplit(years[-1], 1)[-1].split()
+            change = any(w.startswith(tuple(lexicon("tables")["change_columns"])) for w in after)
+            return years + (["change"] if change else []), change
+    return [], False
+
+
+def describe(doc: Document, first: int, last: int) -> Table:
+    """The table's unit and columns, read from its preamble and its sub-headings."""
+    before = [b.text for b in doc.blocks[max(0, first - PREAMBLE) : first] if b.kind != "row"]
+    inside = [b.text for b in doc.blocks[first : last + 1] if b.kind != "row" and not is_row_like(b)]
+    unit = next((u for u in map(unit_in, [*reversed(before), *inside]) if u is not None), 1.0)
+    headers = [t for t in before if len(t) <= SHORT]
+    columns, change = header_columns(headers)
+    width = len(columns)
+    if not width:
+        width, change = inferred_width(row_tokens(doc, first, last))
+        columns = [""] * (width - 1) + ["change" if change else ""] if width else []
+    return Table(first, last, unit, columns, change, table_kind(" ".join(headers), width, change))
+
+
+def table_kind(headers: str, width: int, change: bool) -> str:
+    """A header (a short line before the rows) with outcome columns, or many numeric columns, reports; one naming
+    counts is a statistic; one whose columns are parties compares proposals."""
+    words = lexicon("tables")
+    lower = headers.lower()
+    if any(w in lower for w in words["outcome_columns"]) or (width >= words["series_columns"] and not change):
+        return "statement"
+    if any(re.search(rf"(?<![a-zåäö]){re.escape(w)}(?![a-zåäö])", lower) for w in words["count_columns"]):
+        return "statistic"
+    return "comparison" if len({e.iri for e in parties_in(headers)}) >= 2 else "budget"
+
+
+def row_tokens(doc: Document, first: int, last: int) -> list[list[str]]:
+    return [number_tokens(b.text)[1] for b in doc.blocks[first : last + 1] if is_row_like(b)]
+
+
+def inferred_width(rows: list[list[str]]) -> tuple[int, bool]:
+    """Without a header, the column count most rows read as, and whether a third column is the difference of the two
+    before it in most rows ("757 836 79": 757, 836 and the change, 79)."""
+    widths = Counter(len(greedy_groups(tokens)) for tokens in rows if len(tokens) > 1)
+    consistent = sum(any(abs(b - a - c) < 1.01 for a, b, c in readings(tokens, 3)) for tokens in rows)
+    if rows and consistent >= 0.6 * len(rows) and len(rows) >= 3:
+        return 3, True
+    return (widths.most_common(1)[0][0], False) if widths else (0, False)
+
+
+def readings(tokens: list[str], count: int) -> list[list[float]]:
+    if not count <= len(tokens) <= MAX_TOKENS:
+        return []
+    return [list(map(to_number, g)) for g in groupings(tokens, count)]
+
+
+def starts_with(label: str, key: str) -> bool:
+    words = lexicon("tables")[key]
+    lower = label.lower().strip(" .:")
+    return any(lower == w or lower.startswith(w + " ") for w in words)
+
+
+def assign_roles(doc: Document, table: Table, index: int, seen: set[tuple[str, float]]) -> None:
+    """Cells and a role for every row of the table; sums are checked on each row's chosen value."""
+    group: list[Block] = []
+    base: float | None = None
+    for block in doc.blocks[table.first : table.last + 1]:
+        if not is_row_like(block):
+            continue
+        label, tokens = number_tokens(block.text)
+        block.kind, block.table = "row", index
+        block.cells = split_cells(tokens, len(table.columns), table.change)
+        value = block.amount = chosen(table, block.cells)
+        block.role = "" if table.kind == "budget" else table.kind
+        block.role = block.role or fixed_role(label, tokens, value, seen)
+        if not block.role and is_sum(group, base, value):
+            block.role = "total"
+        if block.role == "total":
+            mark_level(group, value)
+            group, base = [], value
+        elif not block.role:
+            group.append(block)
+        seen.add((" ".join(label.lower().split()), value))
+
+
+def fixed_role(label: str, tokens: list[str], value: float, seen: set[tuple[str, float]]) -> str:
+    """The roles a row tells by itself: unlabelled, indicator (a percentage cell), frame (a committee's row of
+    several figures), total, part, or restated (the same label and figure earlier)."""
+    if not re.search(r"[A-Za-zÅÄÖåäö]{3}", label):
+        return "unlabelled"
+    if not tokens or re.search(r"\d%$", label):  # a percentage among the cells: an indicator, not money
+        return "indicator"
+    if committee_named(label) and len(tokens) >= 2:
+        return "frame"
+    if starts_with(label, "total_words"):
+        return "total"
+    if starts_with(label, "part_words"):
+        return "part"
+    return "restated" if (" ".join(label.lower().split()), value) in seen else ""
+
+
+def is_sum(group: list[Block], base: float | None, value: float) -> bool:
+    """The row equals the sum of the rows since the last total (or the last total plus them), within rounding."""
+    values = [chosen_of(b) for b in group]
+    if len(values) >= MIN_SUMMANDS and abs(abs(sum(values)) - abs(value)) <= SUM_TOLERANCE:
+        return True
+    return base is not None and bool(values) and abs(base + sum(values) - value) <= SUM_TOLERANCE
+
+
+def mark_level(group: list[Block], total: float) -> None:
+    """A sum whose first row is most of it starts from a balance ("Ram 2025 9 045" + changes = "Ram 2026")."""
+    rest = sum(abs(chosen_of(b)) for b in group[1:])
+    if len(group) >= 2 and abs(chosen_of(group[0])) > max(abs(total) / 2, 2 * rest):
+        group[0].role = "level"
+
+
+def chosen(table: Table, cells: list[float]) -> float:
+    """The value a row is about: the change column when there is one, else the first cell."""
+    if not cells:
+        return 0.0
+    return cells[-1] if table.change else cells[0]
+
+
+def chosen_of(block: Block) -> float:
+    return block.amount if block.amount is not None else 0.0
+
+
+def find_tables(doc: Document) -> Document:
+    """Group rows into tables and give every row its cells (in MSEK), its chosen amount and its role."""
+    seen: set[tuple[str, float]] = set()
+    for first, last in runs(doc.blocks):
+        table = describe(doc, first, last)
+        doc.tables.append(table)
+        assign_roles(doc, table, len(doc.tables) - 1, seen)
+        for block in doc.blocks[first : last + 1]:
+            if block.table == len(doc.tables) - 1:
+                block.cells = [round(c * table.unit, 6) for c in block.cells]
+                block.amount = round((block.amount or 0.0) * table.unit, 6)
+    return doc
