@@ -7,7 +7,7 @@ named by the nearest header line above ("Budget 2025 Plan 2026 Plan 2027 Plan 20
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from loaders.amounts import cells, to_float
 from loaders.records import Document
@@ -66,7 +66,14 @@ def tab_frames(doc: Document, line: int) -> list[Frame]:
         year = YEAR.search(name)
         if year and re.search(r"(?i)budget|plan|ram", name) and re.fullmatch(r"[-−–]?[\d ]+(?:,\d+)?", cell.strip()):
             out.append(Frame(entry, int(year.group(1)), to_float(cell), line, doc.lines[line - 1].strip()))
-    return out
+    return allocations(out)
+
+
+def allocations(frames: list[Frame]) -> list[Frame]:
+    """A row of net costs written as negatives ("Regionstyrelsen -10 852,6 -11 250,2") allocates their size."""
+    if frames and all(f.amount <= 0 for f in frames) and any(f.amount < 0 for f in frames):
+        return [replace(f, amount=-f.amount) for f in frames]
+    return frames
 
 
 def column_frames(doc: Document, label: str, values: list[str], line: int, quote: str) -> list[Frame]:
@@ -75,7 +82,8 @@ def column_frames(doc: Document, label: str, values: list[str], line: int, quote
     years = header_years(doc, line) if entry else []
     if not entry or not years or len(values) < len(years):
         return []
-    return [Frame(entry, y, to_float(v), line, quote) for y, v in zip(years, values[-len(years) :], strict=True)]
+    cells_by_year = zip(years, values[-len(years) :], strict=True)
+    return allocations([Frame(entry, y, to_float(v), line, quote) for y, v in cells_by_year])
 
 
 def extract_frames(doc: Document) -> Document:

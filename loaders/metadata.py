@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from functools import cache
 
+from loaders.frames import committee_named
 from loaders.gazetteer import gazetteer
 from loaders.lexicons import lexicon as load
 from loaders.read import slug_for
@@ -22,6 +23,7 @@ BUDGET_WITH_PLAN = re.compile(r"\b(20\d\d)\b[^.\n]{0,40}?\bplan\w*\s+(?:för\s+)
 NAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}"
 NAME_WITH_PARTY = re.compile(rf"^\s*(?P<name>{NAME})\s*\((?P<abbr>[A-ZÅÄÖa-z]{{1,5}})\)\s*$")
 NAME_WITH_ROLE = re.compile(rf"^\s*(?P<name>{NAME}),\s*(?P<role>[a-zåäö0-9].{{2,80}})$")
+ABBREVIATION = re.compile(r"(?<![\wÅÄÖåäö-])([A-ZÅÄÖ][A-ZÅÄÖa-z]{0,4})(?=[\s,):]|:s|$)")
 GROUP_HEADER = re.compile(r"^\s*(?P<party>[A-ZÅÄÖ][a-zåäö]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?)\s+i\s+\w+:\s*$")
 
 
@@ -42,7 +44,7 @@ def detect_title(doc: Document) -> None:
     the text ("förslag till regionplan 2025-2027 samt budget 2025"); else the first such line."""
     candidates = [
         (n, t)
-        for n, t in title_area(doc)
+        for n, t in title_lines(title_area(doc))
         if re.search(r"(budget|plan)", t, re.I) and len(t) < 160 and not t.endswith(".")
     ]
     dated = [(n, t) for n, t in candidates if YEAR_RANGE.search(t) or re.search(r"20\d\d", t)]
@@ -52,6 +54,20 @@ def detect_title(doc: Document) -> None:
     fallback = (first.line, first.title) if first else (1, doc.source_file)
     number, title = (dated or ([named] if named else []) or candidates or [fallback])[0]
     doc.title, doc.title_line = shorten_title(title), number
+
+
+def title_lines(area: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Title-area lines, a title broken before its years joined again ("Regionplan och budget" over "2026–2028")."""
+    joined = []
+    for (number, text), (_, following) in zip(area, area[1:] + [(0, "")], strict=True):
+        named = re.search(r"(budget|plan)", text, re.I) and not re.search(r"20\d\d", text)
+        undated = bool(named) and len(following) < 40
+        if undated and YEAR_RANGE.fullmatch(following) or re.fullmatch(r"20\d\d", following):
+            joined.append((number, f"{text} {following}"))
+        elif undated and YEAR_RANGE.search(following):
+            joined.append((number, f"{text} – {following}"))
+        joined.append((number, text))
+    return joined
 
 
 def shorten_title(text: str) -> str:
@@ -102,6 +118,9 @@ def detect_period(doc: Document) -> None:
                 scores[(first, last)] += weight * max((w for cue, w in cues.items() if cue in near), default=0)
     if scores:
         doc.period = scores.most_common(1)[0][0]
+    years = [int(y) for y in re.findall(r"\b20\d\d\b", doc.title)]
+    if len(set(years)) == 1 and not YEAR_RANGE.search(doc.title):
+        doc.period = (years[0], years[0])  # an annual plan ("Årsplan och budget 2026") covers its year
 
 
 # --- actors -------------------------------------------------------------------------------------
@@ -117,12 +136,19 @@ def parties_in(text: str, region: str = "") -> list[Entry]:
     A regional party only counts in its own region, so "Sjukvårdspartiet" resolves to the local one.
     """
     found = [m.entry for m in gazetteer(("Party",)).find(text)]
-    for abbr in re.findall(r"(?<![\wÅÄÖåäö-])([A-ZÅÄÖ][A-ZÅÄÖa-z]{0,4})(?=[\s,):]|:s|$)", text):
+    abbreviations = [] if letter_spaced(text) else ABBREVIATION.findall(text)
+    for abbr in abbreviations:
         entry = party_by_notation().get(abbr.upper())
         if entry and (abbr.isupper() or abbr in ("Mp",)):
             found.append(entry)
     local = [e for e in found if not e.region or not region or e.region == region]
     return list(dict.fromkeys(local))
+
+
+def letter_spaced(text: str) -> bool:
+    """A line set in spaced capitals ("S U M M A T I L L G Å N G A R"), whose letters are no abbreviations."""
+    words = text.split()
+    return len(words) >= 6 and sum(len(w) == 1 for w in words) > 0.6 * len(words)
 
 
 def doc_region(doc: Document) -> str:
@@ -199,9 +225,30 @@ def detect_authors(doc: Document) -> None:
     if coalitions:
         doc.authors = [coalition_actor(coalitions[0], parties, doc)]
     else:
-        doc.authors = [party_actor(p) for p in parties] or fallback_authors(doc)
-    for actor in doc.authors + doc.signatories:
+        named = [party_actor(p) for p in parties]
+        doc.authors = (
+            named
+            or presenting_authors(doc)
+            or party_line_authors(doc)
+            or committee_authors(doc)
+            or fallback_authors(doc)
+            or region_authors(doc)
+        )
+    doc.co_authors = co_authors(doc)
+    for actor in doc.authors + doc.co_authors + doc.signatories:
         doc.actors[actor.iri] = actor
+
+
+def co_authors(doc: Document) -> list[Actor]:
+    """Parties a section heading names beside an author write that section with it ("C, SJVP och KD:s
+    gemensamma utgångspunkter" in a KD plan), so they are authors too."""
+    own = {a.iri for a in doc.authors if a.kind == "Party"}
+    found: dict[str, Actor] = {}
+    for section in doc.sections:
+        named = parties_in(section.title, doc_region(doc))
+        if len(named) >= 2 and own & {e.iri for e in named}:
+            found |= {e.iri: party_actor(e, section.line) for e in named if e.iri not in own}
+    return list(found.values())
 
 
 def signature_heading(doc: Document) -> list[tuple[int, str]]:
@@ -227,6 +274,42 @@ def coalition_actor(entry: Entry, members: list[Entry], doc: Document) -> Actor:
     return Actor(entry.iri, entry.label, "Coalition", members=[m.iri for m in members])
 
 
+def presenting_authors(doc: Document) -> list[Actor]:
+    """Parties that present the document in a sentence near its start ("S, KD och V presenterar härmed …")."""
+    verbs = lexicon()["presenting_verbs"]
+    for block in doc.blocks[: lexicon()["presenting_blocks"]]:
+        for sentence in re.split(r"(?<=[.!?])\s+", block.text):
+            if any(f" {verb} " in f" {sentence.lower()} " for verb in verbs):
+                parties = parties_in(sentence, doc_region(doc))
+                if parties:
+                    return [party_actor(p, block.line) for p in parties]
+    return []
+
+
+def party_line_authors(doc: Document) -> list[Actor]:
+    """A line that holds nothing but two or more party names signs the text above it, as under a
+    foreword ("Socialdemokraterna, Vänsterpartiet och Centerpartiet")."""
+    last = doc.blocks[min(len(doc.blocks), lexicon()["presenting_blocks"]) - 1].line if doc.blocks else 0
+    for number, text in enumerate(doc.lines[:last], start=1):
+        mentions = gazetteer(("Party",)).find(text)
+        rest = text
+        for mention in mentions:
+            rest = rest.replace(mention.text, " ")
+        if len(mentions) >= 2 and re.fullmatch(r"(?:[\s,&]|och|samt)*", rest):
+            return [party_actor(p, number) for p in parties_in(text, doc_region(doc))]
+    return []
+
+
+def committee_authors(doc: Document) -> list[Actor]:
+    """A document that names no party but a committee in its title area is that committee's ("Hälso- och
+    sjukvårdsnämnd" under "Nämndens årsplan och budget 2026")."""
+    for number, text in title_area(doc):
+        entry = committee_named(text)
+        if entry:
+            return [Actor(entry.iri, entry.label, "Committee", entry.notation, line=number)]
+    return []
+
+
 def fallback_authors(doc: Document) -> list[Actor]:
     """With no signatures or title: the party that most often "vill/yrkar/föreslår" in the text."""
     counts: Counter[Entry] = Counter()
@@ -234,6 +317,13 @@ def fallback_authors(doc: Document) -> list[Actor]:
         for sentence in re.findall(r"[^.]*\b(?:yrkar|föreslår|vill|anser)\b", block.text):
             counts.update(parties_in(sentence[-80:], doc_region(doc)))
     return [party_actor(counts.most_common(1)[0][0])] if counts else []
+
+
+def region_authors(doc: Document) -> list[Actor]:
+    """A plan that names no party, committee or proposer is the region's own (adopted by its council)."""
+    if not doc.region:
+        return []
+    return [Actor(doc.region.iri, f"Region {doc.region.label}", "Region", line=doc.title_line)]
 
 
 def detect_metadata(doc: Document) -> Document:

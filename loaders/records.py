@@ -122,6 +122,7 @@ class Document:
     region: Target | None = None
     period: tuple[int, int] | None = None
     authors: list[Actor] = field(default_factory=list)
+    co_authors: list[Actor] = field(default_factory=list)  # write a section with the authors
     signatories: list[Actor] = field(default_factory=list)
     actors: dict[str, Actor] = field(default_factory=dict)  # every actor the document mentions
     goals: list[Goal] = field(default_factory=list)

@@ -43,7 +43,7 @@ def proposal_triples(doc: Document) -> Iterator[Triple]:
     if doc.period:
         yield s, PKG + "periodStart", lit(doc.period[0], "gYear")
         yield s, PKG + "periodEnd", lit(doc.period[1], "gYear")
-    for actor in doc.authors:
+    for actor in doc.authors + doc.co_authors:
         yield s, DCTERMS + "creator", iri(actor.iri)
     for person in doc.signatories:
         yield s, PKG + "signatory", iri(person.iri)
@@ -58,6 +58,8 @@ def actor_triples(doc: Document, actor: Actor) -> Iterator[Triple]:
         yield s, RDFS + "label", lit(actor.label)
         for member in actor.members:
             yield s, ORG + "hasMember", iri(member)
+    elif actor.kind in ("Committee", "Region"):  # described in the reference graph; as an author it acts
+        yield s, RDF + "type", iri(PKG + "Actor")
     elif actor.kind == "Person":
         yield s, RDF + "type", iri(PKG + "Person")
         yield s, RDF + "type", iri(PKG + "Actor")

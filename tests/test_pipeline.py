@@ -261,6 +261,12 @@ def test_frame_tables_become_observations_per_committee_and_year():
     }
 
 
+def test_net_costs_written_as_negatives_are_frames_of_their_size():
+    text = "Budget 2031–2033\n\nNettokostnad per nämnd\nMnkr 2031 2032 2033\nRegionstyrelsen -10 852,6 -11 250,2 -0,0\n"
+    doc = extract(text.encode(), "net.txt")
+    assert sorted((f.year, f.amount) for f in doc.frames) == [(2031, 10852.6), (2032, 11250.2), (2033, 0.0)]
+
+
 AUTHORS = """Regionplan 2031–2033 för Region Gävleborg
 
 Vänsterpartiet i Region Gävleborg
@@ -287,6 +293,61 @@ def test_sections_and_inline_we_name_their_authors():
     assert by_start["Vi (V, C, MP"] == ["C", "MP", "V"]
     assert by_start["Att ambulans"] == ["C", "MP", "V"]
     assert [a.notation for a in doc.authors] == ["V"]
+    assert sorted(a.notation for a in doc.co_authors) == ["C", "MP"]  # the joint section's partners
+
+
+PLAN_BODY = """
+1 Inledning
+
+{intro}
+
+2 Vård
+
+Vi vill att primärvården i Region Kronoberg stärks och att Växjö lasarett får fler vårdplatser.
+
+Uppdrag:
+• Att en utredning tillsätts om vårdplatserna.
+"""
+
+
+@pytest.mark.parametrize(
+    ("head", "intro", "authors", "kind"),
+    [
+        (
+            "Regionplan 2031–2033",
+            "Socialdemokraterna och Centerpartiet presenterar härmed regionplanen.",
+            ["S", "C"],
+            "Party",
+        ),
+        (
+            "Regionplan 2031–2033",
+            "Ett län där alla kan leva.\n\nMiljöpartiet, Liberalerna och Vänsterpartiet",
+            ["MP", "L", "V"],
+            "Party",
+        ),
+        ("Nämndens årsplan 2031\nHälso- och sjukvårdsnämnd", "Nämnden ansvarar för vården.", ["HSN"], "Committee"),
+        ("Strategisk plan 2031–2033", "Ett län där alla kan leva.", [""], "Region"),
+    ],
+)
+def test_authors_from_a_sentence_a_signature_line_a_committee_or_else_the_region(head, intro, authors, kind):
+    doc = extract((head + "\n" + PLAN_BODY.format(intro=intro)).encode(), "plan.txt")
+    assert [a.notation for a in doc.authors] == authors
+    assert {a.kind for a in doc.authors} == {kind}
+    assert all(m.actors == [a.iri for a in doc.authors] for m in doc.measures) and doc.measures
+
+
+def test_a_title_broken_before_its_years_and_an_annual_plan():
+    doc = extract(("Regionplan och budget\n2031–2033\n" + PLAN_BODY.format(intro="Text.")).encode(), "a.txt")
+    assert (doc.title, doc.period) == ("Regionplan och budget 2031–2033", (2031, 2033))
+    annual = extract(("Årsplan och budget 2031\n" + PLAN_BODY.format(intro="Plan för 2031–2033.")).encode(), "b.txt")
+    assert annual.period == (2031, 2031)
+
+
+def test_letter_spaced_capitals_name_no_party():
+    from loaders.metadata import parties_in
+
+    assert parties_in("S U M M A E G E T K A P I T A L O C H S K U L D E R") == []
+    assert [e.notation for e in parties_in("S, M och L")] == ["S", "M", "L"]
 
 
 def test_goal_link_by_shared_words_when_no_section_goal():

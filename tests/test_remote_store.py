@@ -24,6 +24,7 @@ from graph.remote import RemoteStore
 PROPOSALS = "PREFIX pkg: <https://w3id.org/policykg/ns#>\nSELECT ?p WHERE { ?p a pkg:Proposal } ORDER BY ?p"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+DOCUMENTS = len(list(BUNDLED_CORPUS.glob("*.txt")))
 
 
 def oxigraph_binary() -> str | None:
@@ -114,15 +115,15 @@ def triple_count(api: httpx.Client) -> int:
 
 def test_corpus_loads_into_the_remote_store(loaded: tuple[RemoteStore, list[LoadResult]]) -> None:
     remote, results = loaded
-    assert [r.status for r in results] == ["added"] * 5
-    assert len(proposal_graphs(remote)) == 5
+    assert [r.status for r in results] == ["added"] * DOCUMENTS
+    assert len(proposal_graphs(remote)) == DOCUMENTS
     assert remote.size() > 5000
 
 
-def test_sparql_select_over_http_returns_the_five_proposals(api: httpx.Client) -> None:
+def test_sparql_select_over_http_returns_every_proposal(api: httpx.Client) -> None:
     answer = api.get("/sparql", params={"query": PROPOSALS}, headers={"Accept": "application/sparql-results+json"})
     assert answer.status_code == 200, answer.text
-    assert len(answer.json()["results"]["bindings"]) == 5
+    assert len(answer.json()["results"]["bindings"]) == DOCUMENTS
 
 
 def test_malformed_sparql_is_a_400_with_the_servers_message(api: httpx.Client) -> None:
@@ -133,7 +134,7 @@ def test_malformed_sparql_is_a_400_with_the_servers_message(api: httpx.Client) -
 
 def test_proposals_and_measures_by_actor(api: httpx.Client) -> None:
     proposals = api.get("/api/proposals").json()["items"]
-    assert len(proposals) == 5
+    assert len(proposals) == DOCUMENTS
     actor = next(a["id"] for p in proposals for a in p["authors"] if a["id"])
     measures = api.get("/api/measures", params={"actor": actor, "limit": 20})
     assert measures.status_code == 200, measures.text
@@ -149,7 +150,7 @@ def test_reloading_a_document_replaces_its_graph(api: httpx.Client) -> None:
     assert answer.status_code == 201, answer.text
     assert answer.json()["status"] == "replaced"
     assert triple_count(api) == before
-    assert len(api.get("/api/proposals").json()["items"]) == 5
+    assert len(api.get("/api/proposals").json()["items"]) == DOCUMENTS
 
 
 def recording_store(url: str, update_limit: int) -> tuple[RemoteStore, list[str]]:
