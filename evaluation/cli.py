@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from evaluation.report import metric_table, render_markdown
+from evaluation.robustness import render, robustness, robustness_table
 from evaluation.run import evaluate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,8 +29,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def sections(report: dict) -> list[str]:
-    """What the markdown holds between the metric table and the scoring rules: the changelog of extraction changes."""
-    return CHANGELOG.read_text("utf-8").splitlines() + [""] if CHANGELOG.is_file() else []
+    """What the markdown holds between the metric table and the scoring rules: robustness on every bundled document,
+    then the changelog of extraction changes."""
+    changelog = CHANGELOG.read_text("utf-8").splitlines() + [""] if CHANGELOG.is_file() else []
+    return render(report.get("robustness", [])) + changelog
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,10 +41,10 @@ def run(args: argparse.Namespace) -> int:
         if not folder.is_dir():
             print(f"error: {folder} is not a folder; pass {option} DIR (a source checkout has them)")
             return 2
-    report = evaluate(args.corpus, args.gold)
+    report = evaluate(args.corpus, args.gold) | {"robustness": robustness(args.corpus)}
     markdown = render_markdown(report, sections(report))
     for path, text in ((args.json, json.dumps(report, ensure_ascii=False, indent=1)), (args.markdown, markdown)):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-    print("\n".join(metric_table(report)))
+    print("\n".join(metric_table(report) + [""] + robustness_table(report["robustness"])))
     return 0

@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from api.settings import BUNDLED_CORPUS
 from evaluation.cli import main, sections
 from evaluation.report import render_markdown
 from evaluation.scoring import TARGETS, score_document
@@ -299,6 +300,23 @@ def test_harness_scores_every_gold_document(harness):
         assert low["value"] == min(d["metrics"][key] for d in documents.values() if d["metrics"][key] is not None)
     assert render_markdown(report, sections(report)) == markdown
     assert "| Measures recall (core) |" in markdown and "| Worst |" in markdown.replace("Worst | Overall", "Worst |")
+
+
+def test_robustness_covers_every_bundled_document_and_flags_nothing(harness):
+    """Every bundled text, gold or not, is reported; none leaves a measure without actor, reads an amount beyond any
+    region's budget, or misses region, period or a party/committee author."""
+    report, markdown = harness
+    entries = {e["file"]: e for e in report["robustness"]}
+    assert set(entries) == {p.name for p in BUNDLED_CORPUS.glob("*.txt")}
+    for name, entry in entries.items():
+        warnings, structure = entry["warnings"], entry["structure"]
+        assert warnings["measures"] > 0 and warnings["without actor"] == 0, name
+        assert warnings["metadata missing"] == [], name
+        used = sum(n for fate, n in structure["table rows"].items() if not fate.startswith("set aside"))
+        assert used <= sum(structure["table rows"].values())
+    flagged = {n: e["warnings"]["amounts beyond 50,000 MSEK"] for n, e in entries.items()}
+    assert sum(flagged.values()) <= 1, flagged  # one population table in Jämtland is read as money (known)
+    assert "## Robustness on every bundled document" in markdown
 
 
 KNOWN_BELOW = tomllib.loads((Path(__file__).parent / "fixtures" / "known_below_target.toml").read_text("utf-8"))

@@ -43,6 +43,16 @@ def to_number(cell: str) -> float:
     return float(cell.replace(" ", "").replace(",", ".").replace("−", "-").replace("–", "-"))
 
 
+def row_text(doc: Document, block: Block) -> str:
+    """A row as text; a row printed on one tab-separated line keeps each cell whole ("6 599" → "6599"), since its tabs,
+    not its spaces, divide the numbers."""
+    source = doc.lines[block.line - 1] if 0 < block.line <= len(doc.lines) else ""
+    if "\t" not in source or " ".join(source.split()) != " ".join(block.text.split()):
+        return block.text
+    cells = [c.strip() for c in source.split("\t")]
+    return " ".join(c.replace(" ", "") if re.fullmatch(r"[-−–]?[\d ]+(?:,\d+)?", c) else c for c in cells if c)
+
+
 def number_tokens(text: str) -> tuple[str, list[str]]:
     """A row's label and its trailing numeric tokens (thousands groups still apart: "1 146 823" is three)."""
     tokens = text.split()
@@ -76,7 +86,7 @@ def valid_number(tokens: list[str]) -> bool:
 def split_cells(tokens: list[str], count: int, change: bool) -> list[float]:
     """The row's numbers. With a known column count the tokens are grouped to fit it, preferring a reading whose
     change column is the difference of the two before it; otherwise thousands groups join as written."""
-    if count and len(tokens) > count:
+    if count and len(tokens) >= count:
         found = readings(tokens, count)
         if found:
             consistent = [r for r in found if change and len(r) >= 3 and abs(r[-2] - r[-3] - r[-1]) < 1.01]
@@ -158,11 +168,26 @@ def describe(doc: Document, first: int, last: int) -> Table:
     unit = next((u for u in map(unit_in, [*reversed(before), *inside]) if u is not None), 1.0)
     headers = [t for t in before if len(t) <= SHORT]
     columns, change = header_columns(headers)
+    rows = row_tokens(doc, first, last)
+    if not fits(rows, len(columns)):  # no header, or one broken over lines ("Plan" / "2027"): the rows tell
+        width, change = inferred_width(rows)
+        columns = header_years(doc, first, width - change) + (["change"] if change else [])
     width = len(columns)
-    if not width:
-        width, change = inferred_width(row_tokens(doc, first, last))
-        columns = [""] * (width - 1) + ["change" if change else ""] if width else []
     return Table(first, last, unit, columns, change, table_kind(" ".join(headers), width, change))
+
+
+def fits(rows: list[list[str]], width: int) -> bool:
+    """Most rows can be read as `width` numbers, and none that can be read only one way says otherwise."""
+    readable = [readable_widths(t) for t in rows]
+    contradicted = any(len(r) == 1 and width not in r for r in readable)
+    return bool(width) and not contradicted and sum(width in r for r in readable) >= 0.5 * len(rows)
+
+
+def header_years(doc: Document, first: int, width: int) -> list[str]:
+    """The last `width` years of the short lines just above the table, a header printed one cell per line."""
+    above = [b.text for b in doc.blocks[max(0, first - 3 * width) : first] if len(b.text) <= SHORT]
+    years = YEAR.findall(" ".join(above))
+    return years[-width:] if width and len(years) >= width else [""] * width
 
 
 def table_kind(headers: str, width: int, change: bool) -> str:
@@ -178,17 +203,27 @@ def table_kind(headers: str, width: int, change: bool) -> str:
 
 
 def row_tokens(doc: Document, first: int, last: int) -> list[list[str]]:
-    return [number_tokens(b.text)[1] for b in doc.blocks[first : last + 1] if is_row_like(b)]
+    return [number_tokens(row_text(doc, b))[1] for b in doc.blocks[first : last + 1] if is_row_like(b)]
 
 
 def inferred_width(rows: list[list[str]]) -> tuple[int, bool]:
-    """Without a header, the column count most rows read as, and whether a third column is the difference of the two
-    before it in most rows ("757 836 79": 757, 836 and the change, 79)."""
-    widths = Counter(len(greedy_groups(tokens)) for tokens in rows if len(tokens) > 1)
+    """Without a header, the column count most rows can be read as (the fewest on a tie), and whether a third column
+    is the difference of the two before it in most rows ("757 836 79": 757, 836 and the change, 79)."""
+    widths = Counter(w for tokens in rows if len(tokens) > 1 for w in readable_widths(tokens))
     consistent = sum(any(abs(b - a - c) < 1.01 for a, b, c in readings(tokens, 3)) for tokens in rows)
     if rows and consistent >= 0.6 * len(rows) and len(rows) >= 3:
         return 3, True
-    return (widths.most_common(1)[0][0], False) if widths else (0, False)
+    return (min(widths, key=lambda w: (-widths[w], w)), False) if widths else (0, False)
+
+
+def readable_widths(tokens: list[str]) -> set[int]:
+    """Every count of numbers the tokens can be read as (1–3 digits, then 3-digit groups), by dynamic programming."""
+    ends: list[set[int]] = [{0}] + [set() for _ in tokens]  # ends[i]: the counts that read tokens[:i] exactly
+    for stop in range(1, len(tokens) + 1):
+        for start in range(stop):
+            if ends[start] and valid_number(tokens[start:stop]):
+                ends[stop] |= {n + 1 for n in ends[start]}
+    return ends[-1]
 
 
 def readings(tokens: list[str], count: int) -> list[list[float]]:
@@ -210,7 +245,7 @@ def assign_roles(doc: Document, table: Table, index: int, seen: set[tuple[str, f
     for block in doc.blocks[table.first : table.last + 1]:
         if not is_row_like(block):
             continue
-        label, tokens = number_tokens(block.text)
+        label, tokens = number_tokens(row_text(doc, block))
         block.kind, block.table = "row", index
         block.cells = split_cells(tokens, len(table.columns), table.change)
         value = block.amount = chosen(table, block.cells)

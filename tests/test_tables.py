@@ -1,0 +1,63 @@
+"""The structure layer's tables: cells split by columns, units, and row roles decided by structure."""
+
+from __future__ import annotations
+
+from loaders.pipeline import extract
+from loaders.structure.tables import number_tokens, readable_widths
+
+
+def rows(text: str) -> dict[str, tuple[list[float], str]]:
+    """Each row's cells and role by its label."""
+    doc = extract(text.encode(), "tables.txt")
+    return {number_tokens(b.text)[0]: (b.cells, b.role) for b in doc.blocks if b.kind == "row"}
+
+
+def test_a_number_reads_as_one_to_three_digits_then_thousands_groups():
+    assert readable_widths(["1", "146", "823", "-323"]) == {2, 3, 4}
+    assert readable_widths(["-151", "-162", "-144"]) == {3}
+    assert readable_widths(["12", "5"]) == {2}
+
+
+def test_the_rows_tell_the_column_count_when_the_header_is_broken_over_lines():
+    text = """Budget 2031–2033
+
+Resultaträkning, mnkr
+Utfall
+2029
+Budget
+2030
+Plan
+2031
+
+Verksamhetens intäkter 1 250 1 300 1 320
+Finansiella kostnader -151 -162 -144
+Finansiella intäkter 147 120 120
+Resultat 1 246 1 258 1 296
+"""
+    got = rows(text)
+    assert got["Finansiella kostnader"][0] == [-151, -162, -144]
+    assert got["Finansiella intäkter"][0] == [147, 120, 120]
+    assert [c for cells, _ in got.values() for c in cells if abs(c) > 10_000] == []  # no cells glued together
+    assert all(len(cells) == 3 for cells, _ in got.values())
+
+
+def test_tab_separated_cells_keep_their_thousands_spaces():
+    text = "Plan 2031–2033\n\nNämnd\tRam 2031\tRam 2032\n\nKostnader för vård\t6 599\t6 736\nIntäkter\t147\t120\n"
+    got = rows(text)
+    assert got["Kostnader för vård"][0] == [6599, 6736]
+    assert got["Intäkter"][0] == [147, 120]
+
+
+def test_a_unit_in_the_header_scales_the_cells_and_a_sum_row_is_a_total():
+    text = """Budget 2031
+
+Satsningar per område (tkr) 2031
+
+Primärvård i glesbygd 4 000
+Ambulans i inlandet 2 500
+Psykiatri för unga 1 500
+Summa 8 000
+"""
+    got = rows(text)
+    assert got["Primärvård i glesbygd"] == ([4.0], "")
+    assert got["Summa"][1] == "total"
