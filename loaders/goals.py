@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from loaders.measures import lexicon
 from loaders.records import Document, Goal
@@ -26,12 +27,24 @@ def statement_after(doc: Document, section_index: int) -> tuple[str, int] | None
     return None
 
 
+def normal_title(title: str) -> str:
+    return " ".join(title.lower().split())
+
+
+def repeated_titles(doc: Document) -> set[str]:
+    """Headings printed again and again ("Bidrar till de globala målen i Agenda 2030", a table's column heads) tag
+    or frame sections; they are not goals of this plan."""
+    counts = Counter(normal_title(s.title) for s in doc.sections)
+    return {title for title, n in counts.items() if n > 1}
+
+
 def extract_goals(doc: Document) -> Document:
     """Numbered chapters are section-level goals; headings with goal words get their level."""
     by_section: dict[int, Goal] = {}
+    repeated = repeated_titles(doc)
     for index, section in enumerate(doc.sections):
         level = goal_level(section.title)
-        if not level and not section.number:
+        if (not level and not section.number) or (level and normal_title(section.title) in repeated):
             continue
         label, line = section.title, section.line
         if re.fullmatch(r"(?i)(målområde|mål|perspektiv)\s*\d*", section.title.strip()):

@@ -362,3 +362,26 @@ def test_goal_link_by_shared_words_when_no_section_goal():
     doc.measures = [Measure("urn:m", "Vårdköerna i primärvården ska halveras.", 9, "åtgärd", "list")]
     link_goals(doc)
     assert (doc.measures[0].goal, doc.measures[0].goal_method) == ("urn:g1", "similarity")
+
+
+def test_effect_goals_are_goals_and_repeated_goal_tags_are_not():
+    text = """Årsplan 2031 för Region Kronoberg
+
+1 Effektmål: Trygga och nöjda invånare
+
+Bidrar till de globala målen i Agenda 2030
+
+Primärvården i Växjö ska vara tillgänglig.
+
+2 Effektmål: Hållbar organisation
+
+Bidrar till de globala målen i Agenda 2030
+
+Resultatmål: Ekonomi i balans
+
+Kostnaderna ska minska.
+"""
+    doc = extract(text.encode(), "goals.txt")
+    labels = [g.label for g in doc.goals]
+    assert "Effektmål: Trygga och nöjda invånare" in labels and "Resultatmål: Ekonomi i balans" in labels
+    assert not any("globala målen" in label for label in labels)
