@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from loaders.amounts import cells, main_amount, period_near, sign_hint, to_float
+from loaders.imperative import opens_imperative
 from loaders.lexicons import lexicon as load
 from loaders.records import Block, Document, Measure
 from loaders.relations import kind_of
@@ -53,13 +54,34 @@ def item_measure(doc: Document, index: int) -> Measure | None:
     intros = lead_ins(doc, index)
     intro = " ".join(intros)
     opener = block.text.lower().startswith(tuple(lexicon()["item_openers"]))
-    if not (opener or any(map(is_proposal_lead_in, intros))) or len(block.text) < 8:
+    led = opener or any(map(is_proposal_lead_in, intros)) or in_imperative_list(doc, index)
+    if not led or len(block.text) < 8:
         return None
     default = "yrkande" if "yrka" in intro.lower() or opener else "åtgärd"
     kind = kind_of(block.text, intro + " " + section_titles(doc, block.section)) or default
     source = "decision" if kind == "beslutsförslag" else "list"
     measure = new_measure(doc, block, clean_item(block.text), kind, source)
     return attach_amount(measure, block.text)
+
+
+def list_around(doc: Document, index: int) -> list[Block]:
+    """The run of list items that block `index` belongs to."""
+    start = stop = index
+    while start > 0 and doc.blocks[start - 1].kind == "item":
+        start -= 1
+    while stop + 1 < len(doc.blocks) and doc.blocks[stop + 1].kind == "item":
+        stop += 1
+    return doc.blocks[start : stop + 1]
+
+
+def in_imperative_list(doc: Document, index: int) -> bool:
+    """An item opening with an imperative, in a list of at least two whose items mostly do the same, says what to do
+    even without a lead-in ("Övergripande åtgärder …" over a paragraph, then "• Accelerera …", "• Genomföra …")."""
+    if not opens_imperative(clean_item(doc.blocks[index].text)):
+        return False
+    items = list_around(doc, index)
+    imperative = sum(opens_imperative(clean_item(b.text)) for b in items)
+    return imperative >= 2 and imperative >= lexicon()["imperative_share"] * len(items)
 
 
 def attach_amount(measure: Measure, text: str) -> Measure:

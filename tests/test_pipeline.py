@@ -385,3 +385,27 @@ Kostnaderna ska minska.
     labels = [g.label for g in doc.goals]
     assert "Effektmål: Trygga och nöjda invånare" in labels and "Resultatmål: Ekonomi i balans" in labels
     assert not any("globala målen" in label for label in labels)
+
+
+def test_a_list_of_imperatives_lists_measures_without_a_lead_in():
+    text = """Regionplan 2031–2033 för Region Kronoberg
+
+1 Ekonomin
+
+Kostnaderna har ökat snabbare än intäkterna under flera år och läget är allvarligt för hela regionen.
+
+• Accelerera minskningen av inhyrd bemanning på Växjö lasarett.
+• Stärk primärvården i glesbygden.
+• Fortsätt arbetet med digitala vårdbesök.
+
+Länets invånare är i genomsnitt äldre än landets.
+
+• Äldre invånare på landsbygden
+• Unga familjer i städerna
+"""
+    from loaders.imperative import is_imperative
+
+    doc = extract(text.encode(), "imperatives.txt")
+    texts = [m.text for m in doc.measures]
+    assert [t.split()[0] for t in texts] == ["Accelerera", "Stärk", "Fortsätt"]
+    assert is_imperative("Säkerställ") and is_imperative("öka") and not is_imperative("vårdplatser")
