@@ -84,6 +84,8 @@ def document_section(doc: dict) -> list[str]:
         lines.append(f"| {name} | {show(check['gold'])} | {show(check['predicted'])} | {mark} |")
     lines += problem_list(f"Unmatched gold core measures ({len(doc['unmatched_gold'])})", doc["unmatched_gold"])
     lines += problem_list(f"False-positive core predictions ({len(doc['false_positives'])})", doc["false_positives"])
+    missed = doc.get("prose_unmatched_gold", [])
+    lines += problem_list(f"Unmatched gold running-text measures ({len(missed)})", missed)
     errors = doc["attribute_errors"]
     per_check = Counter(e["check"] for e in errors)
     lines += [

@@ -149,10 +149,12 @@ def scope_scores(gold: list[GoldMeasure], predicted: list[Predicted]) -> tuple[d
         p = [m for m in predicted if in_scope(scope, m.source)]
         pairs = match(g, p)
         counts |= {f"{scope}_precision": [len(pairs), len(p)], f"{scope}_recall": [len(pairs), len(g)]}
-        if scope == "core":
+        if scope != "all":  # core: unmatched_gold, false_positives; running text: the same with a prose_ prefix
+            prefix = "prose_" if scope == "prose" else ""
             matched_gold, matched_pred = {gi for gi, _ in pairs}, {pi for _, pi in pairs}
-            problems["unmatched_gold"] = [brief(m) | {"id": m.id} for i, m in enumerate(g) if i not in matched_gold]
-            problems["false_positives"] = [brief(m) for i, m in enumerate(p) if i not in matched_pred]
+            missed = [brief(m) | {"id": m.id} for i, m in enumerate(g) if i not in matched_gold]
+            problems[f"{prefix}unmatched_gold"] = missed
+            problems[f"{prefix}false_positives"] = [brief(m) for i, m in enumerate(p) if i not in matched_pred]
     return counts, problems
 
 

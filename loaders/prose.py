@@ -41,17 +41,27 @@ def sentences(block: Block) -> Iterator[tuple[str, int]]:
 def word_patterns() -> dict[str, re.Pattern[str]]:
     """The prose word lists compiled once (is_proposal runs for every sentence)."""
     rules = lexicon()["prose"]
-    return {key: words_matching(rules[key]) for key in ("not_proposing", "proposing", "modals")}
+    patterns = {key: words_matching(rules[key]) for key in ("not_proposing", "proposing", "modals")}
+    modals = "|".join(map(re.escape, rules["modals"]))
+    patterns["modal_verb"] = re.compile(rf"(?<![\wåäö])(?:{modals})\s+(?:\w+\s+)?(\w+)", re.I)  # "ska aktivt verka"
+    return patterns
+
+
+NAMED_WE = re.compile(r"\b([Vv]i) \([^)]{1,40}\)")  # "Vi (C, SJVP, KD) vill …" proposes as "Vi vill …" does
 
 
 def is_proposal(sentence: str) -> bool:
+    """A proposing cue ("vi vill", "yrkar"); a modal with an action cue; or a modal before a verb ("Regionen ska aktivt
+    verka för …", "Samarbetet behöver utvecklas"): the normative sentences an opposition plan proposes in."""
     patterns = word_patterns()
     if len(sentence) > lexicon()["prose"]["max_sentence"] or patterns["not_proposing"].search(sentence):
         return False
-    if patterns["proposing"].search(sentence):
+    if patterns["proposing"].search(NAMED_WE.sub(r"\1", sentence)):
         return True
     actions = [r for r in ACTION_RELATIONS if r in relation_lexicon()["cues"]]
-    return bool(patterns["modals"].search(sentence)) and any(cue_pattern(r).search(sentence) for r in actions)
+    if patterns["modals"].search(sentence) and any(cue_pattern(r).search(sentence) for r in actions):
+        return True
+    return any(is_verb(m.group(1).lower()) for m in patterns["modal_verb"].finditer(sentence))
 
 
 def prose_measures(doc: Document, block: Block) -> list[Measure]:

@@ -409,3 +409,19 @@ Länets invånare är i genomsnitt äldre än landets.
     texts = [m.text for m in doc.measures]
     assert [t.split()[0] for t in texts] == ["Accelerera", "Stärk", "Fortsätt"]
     assert is_imperative("Säkerställ") and is_imperative("öka") and not is_imperative("vårdplatser")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "proposal"),
+    [
+        ("Regionen ska aktivt verka för goda hälsofrämjande miljöer i samhället.", True),
+        ("Samarbetet med patientorganisationerna behöver utvecklas.", True),
+        ("Vi (C, SJVP, KD) vill förändra nuvarande sjukvårdsorganisation.", True),
+        ("Länet har 245 000 invånare och tre sjukhus.", False),
+        ("Tidigare har regionen tagit fram en plan som ska gälla till 2025.", False),
+    ],
+)
+def test_normative_sentences_propose(sentence, proposal):
+    from loaders.prose import is_proposal
+
+    assert is_proposal(sentence) is proposal
