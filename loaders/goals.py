@@ -9,13 +9,27 @@ from loaders.measures import lexicon
 from loaders.records import Document, Goal
 from ontology.terms import entity_iri
 
+COMPOUND_MIN = 8  # a goal word this long also ends a compound ("Invånarperspektivet", "Verksamhetsmålområde")
+
 
 def goal_level(text: str) -> str:
     lower = text.lower()
     for word, level in lexicon()["goal_levels"].items():
-        if re.search(rf"(?<![a-zåäö]){re.escape(word)}", lower):
+        start = "" if len(word) >= COMPOUND_MIN else "(?<![a-zåäö])"
+        if re.search(rf"{start}{re.escape(word)}", lower):
             return level
     return ""
+
+
+STATED = re.compile(r"(?i)^[\wåäö]*mål(?:et|en)? (?:är|ska vara) (?P<goal>.{8,200}?)[.]?$")
+
+
+def stated_goal(doc: Document, section_index: int) -> tuple[str, int] | None:
+    """A goal heading's first paragraph that states its goal ("Inriktningsmålet är ekonomi i balans …")."""
+    line = doc.sections[section_index].line
+    following = next((b for b in doc.blocks if b.line > line), None)
+    match = STATED.match(following.text.strip()) if following and following.kind == "para" else None
+    return (match.group("goal"), following.line) if match else None
 
 
 def statement_after(doc: Document, section_index: int) -> tuple[str, int] | None:
@@ -49,6 +63,8 @@ def extract_goals(doc: Document) -> Document:
         label, line = section.title, section.line
         if re.fullmatch(r"(?i)(målområde|mål|perspektiv)\s*\d*", section.title.strip()):
             label, line = statement_after(doc, index) or (label, line)
+        elif level:
+            label, line = stated_goal(doc, index) or (label, line)
         parent = by_section.get(section.parent)
         goal = Goal(
             entity_iri("goal", f"{doc.slug}-l{line}"),
@@ -65,10 +81,13 @@ def extract_goals(doc: Document) -> Document:
 
 
 def goal_for_section(doc: Document, section: int) -> str:
-    """The goal of the nearest enclosing section that has one."""
-    goals = {g.section: g.iri for g in doc.goals}
+    """The goal of the nearest enclosing section that states one (a perspective's "Inriktningsmålet är …" over its
+    numbered sub-sections); else the nearest enclosing section that has a goal."""
+    goals = {g.section: g for g in doc.goals}
+    chain = []
     while section >= 0:
         if section in goals:
-            return goals[section]
+            chain.append(goals[section])
         section = doc.sections[section].parent
-    return ""
+    stated = [g for g in chain if g.level != "section" and g.line != doc.sections[g.section].line]
+    return (stated or chain or [None])[0].iri if chain else ""

@@ -425,3 +425,26 @@ def test_normative_sentences_propose(sentence, proposal):
     from loaders.prose import is_proposal
 
     assert is_proposal(sentence) is proposal
+
+
+def test_a_perspective_states_its_goal_and_its_sub_sections_serve_it():
+    text = """Regionplan 2031–2033 för Region Kronoberg
+
+6 Invånarperspektivet
+
+Inriktningsmålet är god hälsa och vård på lika villkor för hela befolkningen.
+
+6.1 Primärvård
+
+Vi vill att regionen inrättar en hälsocentral i Lessebo.
+
+7 Ekonomi
+
+Vi vill att regionen sänker kostnaderna för hyrpersonal.
+"""
+    doc = extract(text.encode(), "perspective.txt")
+    goals = {g.iri: g for g in doc.goals}
+    stated = next(g for g in doc.goals if g.level == "perspektiv")
+    assert stated.label == "god hälsa och vård på lika villkor för hela befolkningen"
+    by_verb = {m.text.split()[4]: goals[m.goal].label for m in doc.measures if m.goal}
+    assert by_verb == {"inrättar": stated.label, "sänker": "Ekonomi"}
