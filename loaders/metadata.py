@@ -22,6 +22,7 @@ YEAR_RANGE = re.compile(r"\b(20\d\d)\s*[–—-]\s*(20\d\d)\b")
 BUDGET_WITH_PLAN = re.compile(r"\b(20\d\d)\b[^.\n]{0,40}?\bplan\w*\s+(?:för\s+)?(?:år\s+)?(20\d\d)\s*[–—-]\s*(20\d\d)")
 NAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}"
 NAME_WITH_PARTY = re.compile(rf"^\s*(?P<name>{NAME})\s*\((?P<abbr>[A-ZÅÄÖa-z]{{1,5}})\)\s*$")
+NAME_ONLY = re.compile(rf"^\s*(?P<name>{NAME})\s*$")
 NAME_WITH_ROLE = re.compile(rf"^\s*(?P<name>{NAME}),\s*(?P<role>[a-zåäö0-9].{{2,80}})$")
 ABBREVIATION = re.compile(r"(?<![\wÅÄÖåäö-])([A-ZÅÄÖ][A-ZÅÄÖa-z]{0,4})(?=[\s,):]|:s|$)")
 GROUP_HEADER = re.compile(r"^\s*(?P<party>[A-ZÅÄÖ][a-zåäö]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?)\s+i\s+\w+:\s*$")
@@ -179,7 +180,17 @@ def signatures(doc: Document) -> list[Actor]:
             found += column_signatures(line, lines[i + 1], i + 1, doc_region(doc))
         elif match := GROUP_HEADER.match(line):
             found += group_signatures(match.group("party"), lines, i, doc_region(doc))
+        elif (match := NAME_ONLY.match(line)) and (role := next_role(lines, i)):
+            found.append(person(match.group("name"), None, role, i + 1))  # "Roger Byström" over "Gruppledare"
     return found
+
+
+def first_of_each(people: list[Actor]) -> list[Actor]:
+    """A person who signs twice (a party's block, then a joint one) is one signatory, as first named."""
+    seen: dict[str, Actor] = {}
+    for actor in people:
+        seen.setdefault(actor.iri, actor)
+    return list(seen.values())
 
 
 def next_role(lines: list[str], i: int) -> str:
@@ -214,7 +225,7 @@ def group_signatures(party_text: str, lines: list[str], i: int, region: str) -> 
 
 def detect_authors(doc: Document) -> None:
     """Authors: parties of the signatories, parties and coalitions named in the title area."""
-    doc.signatories = signatures(doc)
+    doc.signatories = first_of_each(signatures(doc))
     signed = [party_by_notation_iri(a.member_of) for a in doc.signatories]
     titled: list[Entry] = []
     coalitions: list[Entry] = []

@@ -448,3 +448,22 @@ Vi vill att regionen sänker kostnaderna för hyrpersonal.
     assert stated.label == "god hälsa och vård på lika villkor för hela befolkningen"
     by_verb = {m.text.split()[4]: goals[m.goal].label for m in doc.measures if m.goal}
     assert by_verb == {"inrättar": stated.label, "sänker": "Ekonomi"}
+
+
+def test_a_name_over_a_role_line_signs_and_a_person_signs_once():
+    text = """Regionplan 2031–2033 för Region Kronoberg
+
+Vi vill att regionen inrättar en hälsocentral i Lessebo.
+
+Anna Andersson (L)
+Gruppledare
+
+Per Persson
+Gruppledare
+
+Anna Andersson
+Gruppledare
+"""
+    doc = extract(text.encode(), "signed.txt")
+    people = [(p.label, p.role, p.member_of.rsplit("/", 1)[-1]) for p in doc.signatories]
+    assert people == [("Anna Andersson", "Gruppledare", "liberalerna"), ("Per Persson", "Gruppledare", "")]
