@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from loaders.attribution import attribute
@@ -21,24 +22,15 @@ from loaders.structure.outline import outline
 from loaders.structure.tables import find_tables
 from loaders.targets import find_targets
 
-Step = Callable[[Document], Document]
 
-STEPS: list[tuple[str, Step]] = [
-    ("furniture", mark_furniture),
-    ("normalise", normalise),
-    ("outline", outline),
-    ("tables", find_tables),
-    ("metadata", detect_metadata),
-    ("goals", extract_goals),
-    ("measures", extract_measures),
-    ("prose", extract_prose),
-    ("frames", extract_frames),
-    ("targets", find_targets),
-    ("attribution", attribute),
-    ("relations", relate),
-    ("goal_links", link_goals),
-    ("stances", extract_stances),
-]
+@dataclass(frozen=True)
+class Step:
+    """One pipeline component: what it reads from the Document and what it fills in (checked at import)."""
+
+    name: str
+    run: Callable[[Document], Document]
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
 
 
 def readable_slug(doc: Document) -> str:
@@ -49,14 +41,53 @@ def readable_slug(doc: Document) -> str:
     return slug_for(f"{authors}-{region}-{year}")
 
 
+def mint_slug(doc: Document) -> Document:
+    """The slug every later IRI is minted from, from metadata unless the caller fixed it."""
+    doc.slug = doc.slug if doc.slug != PENDING else readable_slug(doc)
+    return doc
+
+
+PENDING = "pending"
+READ = ("lines", "source_file", "content_hash")  # what document_from_bytes fills in
+METADATA = ("title", "region", "period", "authors", "co_authors", "signatories", "actors")
+
+STEPS: list[Step] = [
+    Step("furniture", mark_furniture, ("lines",), ("furniture",)),
+    Step("normalise", normalise, ("lines", "furniture"), ("blocks",)),
+    Step("outline", outline, ("blocks",), ("sections",)),
+    Step("tables", find_tables, ("blocks", "sections"), ("tables",)),
+    Step("metadata", detect_metadata, ("lines", "blocks", "sections"), METADATA),
+    Step("slug", mint_slug, ("authors", "region", "period"), ("slug",)),
+    Step("goals", extract_goals, ("sections", "blocks", "slug"), ("goals",)),
+    Step("measures", extract_measures, ("blocks", "tables", "sections", "slug"), ("measures",)),
+    Step("prose", extract_prose, ("blocks", "tables", "measures"), ("measures",)),
+    Step("frames", extract_frames, ("lines", "blocks", "tables"), ("frames",)),
+    Step("targets", find_targets, ("measures", "region"), ("measures",)),
+    Step("attribution", attribute, ("measures", "authors", "sections"), ("measures", "actors")),
+    Step("relations", relate, ("measures",), ("measures",)),
+    Step("goal_links", link_goals, ("measures", "goals"), ("measures",)),
+    Step("stances", extract_stances, ("blocks", "measures", "authors", "actors", "slug"), ("stances", "actors")),
+]
+
+
+def check_order(steps: list[Step]) -> None:
+    """Every step runs after the steps that fill in what it reads; an out-of-order list fails at import."""
+    filled = set(READ)
+    for step in steps:
+        missing = [name for name in step.requires if name not in filled]
+        if missing:
+            raise RuntimeError(f"pipeline step {step.name!r} runs before anything assigns {missing}")
+        filled |= set(step.assigns)
+
+
+check_order(STEPS)
+
+
 def extract(data: bytes, name: str, slug: str | None = None) -> Document:
-    """Run every step; the slug is minted from metadata unless the caller fixes it."""
-    doc = document_from_bytes(data, name, slug="pending")
-    for _, step in STEPS[:5]:
-        doc = step(doc)
-    doc.slug = slug or readable_slug(doc)
-    for _, step in STEPS[5:]:
-        doc = step(doc)
+    """Run every step in order; the slug is minted from metadata unless the caller fixes it."""
+    doc = document_from_bytes(data, name, slug=slug or PENDING)
+    for step in STEPS:
+        doc = step.run(doc)
     return doc
 
 

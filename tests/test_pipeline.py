@@ -467,3 +467,14 @@ Gruppledare
     doc = extract(text.encode(), "signed.txt")
     people = [(p.label, p.role, p.member_of.rsplit("/", 1)[-1]) for p in doc.signatories]
     assert people == [("Anna Andersson", "Gruppledare", "liberalerna"), ("Per Persson", "Gruppledare", "")]
+
+
+def test_the_pipeline_refuses_a_step_placed_before_what_it_reads():
+    from loaders.pipeline import STEPS, check_order
+
+    check_order(STEPS)
+    names = [s.name for s in STEPS]
+    moved = [STEPS[names.index("measures")], *[s for s in STEPS if s.name != "measures"]]
+    with pytest.raises(RuntimeError, match="'measures' runs before"):
+        check_order(moved)
+    assert extract(DOC.encode(), "x.txt", slug="fixed-slug").slug == "fixed-slug"
