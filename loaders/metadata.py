@@ -211,6 +211,8 @@ def column_signatures(names_line: str, parties_line: str, line: int, region: str
 
 
 def group_signatures(party_text: str, lines: list[str], i: int, region: str) -> list[Actor]:
+    """ "Kristdemokraterna i Regionfullmäktige:" over "Name, role" lines (wrapped roles between them): each signs for
+    that party."""
     found = parties_in(party_text, region)
     if len(found) != 1:
         return []
@@ -218,8 +220,6 @@ def group_signatures(party_text: str, lines: list[str], i: int, region: str) -> 
     for j in range(i + 1, min(i + 40, len(lines))):
         if match := NAME_WITH_ROLE.match(lines[j]):
             out.append(person(match.group("name"), found[0], match.group("role"), j + 1))
-        elif lines[j].strip() and out and not lines[j][:1].isspace() and not re.match(NAME, lines[j]):
-            continue
     return out
 
 
