@@ -100,7 +100,7 @@ def stats(request: Request) -> dict:
     return queries.statistics(store(request))
 
 
-@router.post("/proposals", status_code=201, summary="Upload a UTF-8 text document and load it")
+@router.post("/proposals", status_code=201, summary="Upload a document (PDF, DOCX, HTML or UTF-8 text) and load it")
 async def upload(request: Request, file: UploadFile) -> dict:
     if request.app.state.settings.read_only:
         raise HTTPException(403, "this server is read-only (POLICYKG_READ_ONLY=1)")

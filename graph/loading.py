@@ -27,6 +27,7 @@ from ontology.terms import (
 
 FLUSH_EVERY = 10  # documents between store flushes during a bulk load (RocksDB holds writes in memory until then)
 RESERVED = {REFERENCE_GRAPH, ONTOLOGY_GRAPH}
+DOCUMENT_SUFFIXES = {".txt", ".pdf", ".docx", ".html", ".htm"}  # what a folder load picks up; each read by content
 
 
 @dataclass
@@ -109,8 +110,8 @@ def graph_regions(store, slug: str) -> set[str]:
 
 
 def load_paths(store, paths: list[Path], progress=None) -> list[LoadResult]:
-    """Load files and folders (*.txt inside folders); inference runs once at the end, for the regions the files
-    touched (and, as on every recompute, those whose inferred graph older rules made)."""
+    """Load files and folders (the text, PDF, DOCX and HTML files inside folders); inference runs once at the end, for
+    the regions the files touched (and, as on every recompute, those whose inferred graph older rules made)."""
     files = expand(paths)
     results = []
     for count, path in enumerate(progress(files) if progress else files, start=1):
@@ -125,7 +126,7 @@ def expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*.txt") if p.is_file())
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
         elif path.exists():
             files.append(path)
         else:

@@ -1,4 +1,5 @@
-"""Read a document's bytes and insist on UTF-8 text, so line numbers match what users see."""
+"""Read a document's bytes (PDF, DOCX, HTML or UTF-8 text, recognised by content) into normalised text lines,
+so line numbers match the text users are shown."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from loaders.formats import Text
+from loaders.formats.sniff import sniff
 from loaders.records import Document
 
 
@@ -42,10 +45,43 @@ def read_document(path: Path, slug: str | None = None) -> Document:
 
 
 def document_from_bytes(data: bytes, name: str, slug: str | None = None) -> Document:
-    text = decode(data, name)
+    text = normalised_text(data, name)
     return Document(
         slug=slug or slug_for(Path(name).stem),
         source_file=name,
         content_hash=hashlib.sha256(data).hexdigest(),
-        lines=text.split("\n"),
+        lines=text.lines,
+        pages=text.pages,
+        source_format=text.format,
     )
+
+
+def normalised_text(data: bytes, name: str) -> Text:
+    """The document's lines in the shape the structure layer reads, whatever format the bytes are."""
+    if not data.strip():
+        raise DocumentError(f"{name}: the file is empty")
+    kind = sniff(data)
+    if kind == "pdf":
+        from loaders.formats.pdf import read_pdf
+
+        text = read_pdf(data, name)
+    elif kind == "docx":
+        from loaders.formats.docx import read_docx
+
+        text = read_docx(data, name)
+    elif kind == "html":
+        from loaders.formats.html import read_html
+
+        text = read_html(data, name)
+    elif kind == "zip":
+        raise DocumentError(
+            f"{name}: a zip archive that is no Word document (no word/document.xml); "
+            "PolicyKG reads PDF, DOCX, HTML and UTF-8 text"
+        )
+    elif kind == "binary":
+        raise DocumentError(f"{name}: a binary file of none of the formats PolicyKG reads (PDF, DOCX, HTML, text)")
+    else:
+        return Text(decode(data, name).split("\n"))
+    if not any(line.strip() for line in text.lines):
+        raise DocumentError(f"{name}: the {kind.upper()} file holds no text")
+    return text

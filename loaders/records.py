@@ -113,6 +113,8 @@ class Document:
     source_file: str
     content_hash: str
     lines: list[str]
+    pages: list[int] = field(default_factory=list)  # per line, the 1-based page it came from (PDFs; else empty)
+    source_format: str = "text"  # pdf | docx | html | text
     furniture: set[int] = field(default_factory=set)  # 1-based lines that are page numbers or running headers
     blocks: list[Block] = field(default_factory=list)
     tables: list = field(default_factory=list)  # loaders.structure.tables.Table
