@@ -31,7 +31,6 @@ MONEY = re.compile(
 )
 PERIOD = re.compile(r"\b(?:under|för|år|per år|till)?\s*(20\d\d)(?:\s*[–—-]\s*(20\d\d))?")
 PER_YEAR = re.compile(r"per år|årligen|/år", re.I)
-TRAILING = re.compile(rf"(?<![\d,])(?P<num>{NUMBER})\s*$")
 
 
 @dataclass(frozen=True)
@@ -80,14 +79,6 @@ def sign_hint(text: str, amount: Amount) -> int:
     if any(cue in before for cue in signs["negative"]):
         return -1
     return 1 if any(cue in before for cue in signs["positive"]) else 0
-
-
-def trailing_amount(text: str) -> Amount | None:
-    """The bare number that ends a budget-table row ("Generell minskning … -10"), in MSEK."""
-    match = TRAILING.search(text)
-    if not match:
-        return None
-    return Amount(to_float(match.group("num")), match.group("num"), match.start())
 
 
 CELL = re.compile(r"^[-−–]?\d+(?:[,.]\d+)?%?$")

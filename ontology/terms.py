@@ -75,14 +75,6 @@ def is_inferred_graph(graph: str) -> bool:
     return graph == INFERRED_GRAPH or graph.startswith(INFERRED_GRAPH + "/")
 
 
-def pkg(local: str) -> ox.NamedNode:
-    return ox.NamedNode(PKG + local)
-
-
-def node(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
-
-
 def iri_list(iris) -> str:
     """IRIs as the body of a SPARQL VALUES clause: sorted, each once."""
     return " ".join(f"<{i}>" for i in sorted(set(iris)))
