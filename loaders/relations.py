@@ -113,7 +113,9 @@ def classify(text: str, amount: float | None = None) -> str:
     hits = topical + (main or cue_hits(text)) + cue_hits(text, start, "weak_cues")
     if amount is not None:
         specific = [r for r in hits[:1] if r in rules["row_overrides"]]
-        return specific[0] if specific else ("funds" if amount > 0 else "cuts")
+        if specific or not amount:  # a row that moves no money ("HS Folktandvården 201 201 0") funds and cuts nothing
+            return specific[0] if specific else "other"
+        return "funds" if amount > 0 else "cuts"
     if hits:
         return hits[0]
     return "advocates" if ADVOCACY.search(text) else "other"

@@ -476,3 +476,9 @@ def test_the_pipeline_refuses_a_step_placed_before_what_it_reads():
     with pytest.raises(RuntimeError, match="'measures' runs before"):
         check_order(moved)
     assert extract(DOC.encode(), "x.txt", slug="fixed-slug").slug == "fixed-slug"
+
+
+def test_a_budget_row_that_moves_no_money_neither_funds_nor_cuts():
+    assert classify("HS Folktandvården", 0.0) == "other"
+    assert classify("Vårdval vårdcentral", 64.0) == "funds"
+    assert classify("Regionservice", -89.0) == "cuts"
