@@ -78,7 +78,7 @@ def dehyphenate_text(text: str) -> str:
 def continues(block: Block, text: str, blank_before: bool, typical: int, last_len: int) -> bool:
     """Does `text` continue `block` (a wrapped line) rather than start a new block?"""
     current = block.text.rstrip()
-    if not current:
+    if not current or tabbed(current) or tabbed(text):  # a line of tab-separated cells is a table row of its own
         return False
     if block.kind == "row":
         return starts_lower(text)
@@ -99,6 +99,10 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
     width = block.width if block.width > last_len else typical
     wide = 0.8 if SENTENCE_END.search(current) else 0.92
     return last_len >= wide * width
+
+
+def tabbed(text: str) -> bool:
+    return text.strip().count("\t") >= 2
 
 
 def is_row_tail(text: str) -> bool:

@@ -266,6 +266,8 @@ def fixed_role(label: str, tokens: list[str], value: float, seen: set[tuple[str,
     several figures), total, part, or restated (the same label and figure earlier)."""
     if not re.search(r"[A-Za-zÅÄÖåäö]{3}", label):
         return "unlabelled"
+    if tokens and all(YEAR.fullmatch(t) for t in tokens) and YEAR.search(label):
+        return "header"  # "Resultatbudget Bokslut 2019 Budget 2020 … Plan 2024": column names, not figures
     if not tokens or re.search(r"\d%$", label):  # a percentage among the cells: an indicator, not money
         return "indicator"
     if committee_named(label) and len(tokens) >= 2:
