@@ -155,15 +155,19 @@ def render_docx(lines: list[str]) -> bytes:
     import docx
 
     document = docx.Document()
+    table = None
     for kind, text in kinds(lines):
+        if kind != "row":
+            table = None
         if kind == "heading":
             document.add_heading(text, level=1)
         elif kind == "item":
             document.add_paragraph(text, style="List Bullet")
         elif kind == "row":
             cells = [c.strip() for c in text.split("\t")]
-            table = document.add_table(rows=1, cols=len(cells))
-            for cell, value in zip(table.rows[0].cells, cells, strict=True):
+            if table is None:
+                table = document.add_table(rows=0, cols=len(cells))
+            for cell, value in zip(table.add_row().cells, cells, strict=True):
                 cell.text = value
         else:
             document.add_paragraph(text)

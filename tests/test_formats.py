@@ -17,7 +17,7 @@ import pytest
 from api.settings import BUNDLED_CORPUS
 from loaders.pipeline import extract
 from loaders.read import DocumentError, normalised_text
-from tests.render_formats import render_pdf
+from tests.render_formats import render_docx, render_html, render_pdf
 
 HEADER = "Budgetförslag 2025 – Sjukvårdspartiet"
 TABLE = [
@@ -126,6 +126,78 @@ def test_two_columns_are_read_column_by_column(pdf_doc, text_doc):
     assert len(paragraphs & found) >= TOLERANCE * len(paragraphs)
 
 
+@pytest.mark.parametrize("render", [render_docx, render_html], ids=["docx", "html"])
+def test_docx_and_html_graphs_match_the_text_graph(text_doc, render):
+    doc = extract(render(source_lines()), f"000.{render.__name__[7:]}")
+    assert doc.source_format == render.__name__[7:] and not doc.pages
+    assert_same_graph(text_doc, doc)
+    assert_quotes_verbatim(doc)
+    header = doc.lines.index("Mnkr\t2025\t2026\t2027")
+    assert doc.lines[header + 2] == "Lönelyft för vårdpersonal\t120,0\t130,0\t140,0"
+
+
+def test_html_markup_becomes_blocks():
+    page = """<!doctype html><html><head><title>x</title><script>var a = 1</script></head><body>
+    <nav>Meny Hem</nav><h1>Budget 2025</h1><p>Vi vill <b>satsa</b> på vård.<br>Ny rad.</p>
+    <ul><li>Ett<ul><li>Under</li></ul></li><li>Två</li></ul><ol><li>Första</li></ol>
+    <table><tr><th>Mnkr</th><th>2025</th></tr><tr><td>Vård</td><td>10</td></tr></table>
+    <footer>Kontakt</footer></body></html>"""
+    lines = normalised_text(page.encode(), "page.html").lines
+    assert [line for line in lines if line] == [
+        "Budget 2025",
+        "Vi vill satsa på vård. Ny rad.",
+        "• Ett",
+        "• Under",
+        "• Två",
+        "1. Första",
+        "Mnkr\t2025",
+        "Vård\t10",
+    ]
+
+
+def test_docx_headings_lists_and_tables():
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Vård i hela länet", level=1)
+    document.add_paragraph("Vi yrkar att:")
+    document.add_paragraph("förlossningen i Sollefteå öppnas igen", style="List Bullet")
+    document.add_paragraph("utreda ambulansen", style="List Number")
+    table = document.add_table(rows=2, cols=3)
+    for row, values in zip(table.rows, [("Mnkr", "2025", "2026"), ("Primärvård", "10", "12")], strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    lines = normalised_text(buffer.getvalue(), "plan.docx").lines
+    assert [line for line in lines if line] == [
+        "Vård i hela länet",
+        "Vi yrkar att:",
+        "• förlossningen i Sollefteå öppnas igen",
+        "1. utreda ambulansen",
+        "Mnkr\t2025\t2026",
+        "Primärvård\t10\t12",
+    ]
+
+
+def zip_bomb() -> bytes:
+    """A DOCX-shaped zip whose document part is 60 MB of zeros (about 60 KB compressed)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w") as part:
+            chunk = bytes(1 << 20)
+            for _ in range(60):
+                part.write(chunk)
+    return buffer.getvalue()
+
+
+def test_unpacked_size_limit(monkeypatch):
+    monkeypatch.setenv("POLICYKG_MAX_UNPACKED", "1000")
+    with pytest.raises(DocumentError, match=r"small.docx: the DOCX unpacks to .* more than the limit of 1,000"):
+        normalised_text(render_docx(["Budget 2025", "", "Vi vill satsa på vård."]), "small.docx")
+
+
 # ---- bad input ----------------------------------------------------------------------------------------------
 
 
@@ -158,6 +230,7 @@ BAD = {
     "corrupt.pdf": (lambda: b"%PDF-1.4\n" + bytes(range(256)) * 8 + b"\n%%EOF\n", "corrupt"),
     "picture.png": (lambda: b"\x89PNG\r\n\x1a\n" + bytes(200), "none of the formats"),
     "archive.docx": (not_word_zip, "no Word document"),
+    "bomb.docx": (zip_bomb, "zip bomb"),
 }
 
 
@@ -209,7 +282,7 @@ def test_cli_loads_a_folder_of_formats_and_refuses_bad_files(tmp_path):
     assert "added" in result.stdout and "1 documents" in result.stdout and "gavleborg.pdf" in result.stdout
     stats = policykg("stats", "--store", str(store), "--format", "json")
     before = stats.stdout
-    for name in ("encrypted.pdf", "image-only.pdf", "picture.png"):
+    for name in ("encrypted.pdf", "image-only.pdf", "picture.png", "bomb.docx"):
         bad = tmp_path / name
         bad.write_bytes(BAD[name][0]())
         refused = policykg("load", "--store", str(store), str(bad))
@@ -238,7 +311,7 @@ def test_upload_takes_a_pdf_and_refuses_bad_files(writable):
     funded = writable.get("/api/measures", params={"proposal": body["id"], "relation": "funds"}).json()["items"]
     assert [m["amount_msek"] for m in funded] == [30]
     before = writable.get("/api/stats").json()["triples"]
-    for name in ("encrypted.pdf", "truncated.pdf", "image-only.pdf", "archive.docx"):
+    for name in ("encrypted.pdf", "truncated.pdf", "image-only.pdf", "archive.docx", "bomb.docx"):
         refused = writable.post("/api/proposals", files={"file": (name, BAD[name][0](), "application/octet-stream")})
         assert refused.status_code == 400, refused.text
         assert name in refused.json()["error"] and BAD[name][1] in refused.json()["error"]
