@@ -115,7 +115,16 @@ def row_measure(doc: Document, index: int) -> Measure | None:
     measure = new_measure(doc, block, label + ".", "budgetpost", "table")
     measure.amount = block.amount
     measure.amount_period = table_period(doc, doc.tables[block.table])
+    measure.yearly = yearly_cells(doc.tables[block.table], block.cells)
     return measure
+
+
+def yearly_cells(table: Table, cells: list[float]) -> list[tuple[int, float]]:
+    """A row's figure under each year column ("Budget 2026 Plan 2027 Plan 2028"), when its cells fill the columns."""
+    years = [c for c in table.columns if c.isdigit()]
+    if len(years) < 2 or len(cells) != len(table.columns):
+        return []
+    return [(int(c), value) for c, value in zip(table.columns, cells, strict=True) if c.isdigit()]
 
 
 def table_period(doc: Document, table: Table) -> str:

@@ -80,6 +80,7 @@ class Measure:
     amount: float | None = None
     amount_period: str = ""
     amount_sign: int = 0  # -1/+1 when the text itself says saving/spending; 0: follow the relation
+    yearly: list[tuple[int, float]] = field(default_factory=list)  # a table row's figure per year column, in MSEK
     committee: Target | None = None
     targets: list[Target] = field(default_factory=list)
     places: list[Target] = field(default_factory=list)

@@ -111,6 +111,12 @@ def measure_triples(doc: Document, m: Measure) -> Iterator[Triple]:
         yield s, PKG + "amount", lit(f"{m.amount:.6f}".rstrip("0").rstrip("."), "decimal")
         if m.amount_period:
             yield s, PKG + "amountPeriod", lit(m.amount_period)
+    for year, value in m.yearly:
+        y = f"{s}/{year}"
+        yield s, PKG + "yearlyAmount", iri(y)
+        yield y, RDF + "type", iri(PKG + "YearAmount")
+        yield y, PKG + "year", lit(year, "gYear")
+        yield y, PKG + "amount", lit(f"{value:.6f}".rstrip("0").rstrip("."), "decimal")
     if m.committee:
         yield s, PKG + "committee", iri(m.committee.iri)
     if m.goal:

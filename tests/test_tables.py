@@ -74,3 +74,18 @@ def test_a_tab_separated_header_is_no_row_and_joins_no_row():
     found = {number_tokens(b.text)[0]: b.cells for b in doc.blocks if b.kind == "row"}
     assert found["Verksamhetens nettoram"] == [-8620, -8598, -8752, -8818, -9068, -9304]
     assert not any(m.text.startswith("Resultatbudget") for m in doc.measures)
+
+
+def test_a_budget_row_keeps_its_figure_for_every_year_column():
+    text = """Plan 2031–2033
+
+Verksamhetens intäkter, mnkr
+Budget 2031 Plan 2032 Plan 2033
+
+Tillskott till primärvården i glesbygd 12 14 15
+Ambulans i inlandet 5 5 6
+"""
+    doc = extract(text.encode(), "years.txt")
+    by_text = {m.text: m for m in doc.measures}
+    primary = by_text["Tillskott till primärvården i glesbygd."]
+    assert (primary.amount, primary.yearly) == (12, [(2031, 12), (2032, 14), (2033, 15)])
