@@ -26,11 +26,17 @@ class Effect(BaseModel):
     target: Ref
 
 
+class YearAmount(BaseModel):
+    year: int
+    amount_msek: float
+
+
 class Measure(Ref):
     text: str
     kind: str = Field(description="yrkande, åtgärd, uppdrag, budgetpost or beslutsförslag")
     amount_msek: float | None = Field(description="signed MSEK: + spending, − saving")
     amount_period: str | None
+    yearly: list[YearAmount] = Field(default=[], description="a budget row's figure per year column, in MSEK")
     proposal: Ref
     goal: Ref | None
     committee: Ref | None

@@ -58,7 +58,17 @@ def measure_details(store, iris: list[str]) -> list[dict]:
         facts[r["m"].value][r["p"].value[len(PKG) :]].append(r["o"])
     linked = {o.value for f in facts.values() for p, objects in f.items() if p not in FIELDS for o in objects}
     labels = labels_for(store, linked)
-    return [measure_row(i, facts[i], labels) for i in iris if "text" in facts[i]]
+    years = yearly_amounts(store, iris)
+    return [measure_row(i, facts[i], labels) | {"yearly": years.get(i, [])} for i in iris if "text" in facts[i]]
+
+
+def yearly_amounts(store, iris: list[str]) -> dict[str, list[dict]]:
+    """A budget row's figure per year column (pkg:yearlyAmount), by measure, in year order."""
+    out: dict[str, list[dict]] = defaultdict(list)
+    for r in store.select(f"""SELECT ?m ?year ?amount WHERE {{ VALUES ?m {{ {iri_list(iris)} }}
+            ?m pkg:yearlyAmount ?y . ?y pkg:year ?year ; pkg:amount ?amount }} ORDER BY ?m ?year"""):
+        out[r["m"].value].append({"year": int(r["year"].value), "amount_msek": value(r["amount"])})
+    return out
 
 
 def measure_row(iri: str, facts: dict[str, list], labels: dict[str, str]) -> dict:

@@ -320,3 +320,17 @@ def test_a_query_at_the_time_limit_holds_up_no_other_request(store_dir, tmp_path
         assert refused.status_code == 503 and "time limit" in refused.json()["error"]
     finally:
         server.stop()
+
+
+def test_budget_rows_carry_their_figure_per_year(client):
+    """Every pkg:YearAmount in the store is served on its measure, in year order, beside the one amount."""
+    stored = count(client, "?m pkg:yearlyAmount ?y")
+    assert stored > 0
+    proposals = [p["id"] for p in client.get("/api/proposals").json()["items"]]
+    served = [m for p in proposals for m in walk(client, "/api/measures", proposal=p, limit=500) if m["yearly"]]
+    assert len(served) == stored  # count() counts distinct ?m
+    assert sum(len(m["yearly"]) for m in served) == count(client, "?m a pkg:YearAmount")
+    for m in served:
+        years = [y["year"] for y in m["yearly"]]
+        assert years == sorted(years) and len(years) >= 2
+        assert all(isinstance(y["amount_msek"], float | int) for y in m["yearly"])
