@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from loaders.attribution import WE_LIST
 from loaders.measures import attach_amount, lexicon, new_measure
 from loaders.records import Block, Document, Measure
 from loaders.relations import cue_pattern, words_matching
@@ -47,16 +48,13 @@ def word_patterns() -> dict[str, re.Pattern[str]]:
     return patterns
 
 
-NAMED_WE = re.compile(r"\b([Vv]i) \([^)]{1,40}\)")  # "Vi (C, SJVP, KD) vill …" proposes as "Vi vill …" does
-
-
 def is_proposal(sentence: str) -> bool:
     """A proposing cue ("vi vill", "yrkar"); a modal with an action cue; or a modal before a verb ("Regionen ska aktivt
     verka för …", "Samarbetet behöver utvecklas"): the normative sentences an opposition plan proposes in."""
     patterns = word_patterns()
     if len(sentence) > lexicon()["prose"]["max_sentence"] or patterns["not_proposing"].search(sentence):
         return False
-    if patterns["proposing"].search(NAMED_WE.sub(r"\1", sentence)):
+    if patterns["proposing"].search(WE_LIST.sub("vi", sentence)):  # "Vi (C, SJVP, KD) vill" proposes as "Vi vill"
         return True
     actions = [r for r in ACTION_RELATIONS if r in relation_lexicon()["cues"]]
     if patterns["modals"].search(sentence) and any(cue_pattern(r).search(sentence) for r in actions):
