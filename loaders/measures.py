@@ -10,7 +10,7 @@ from loaders.imperative import opens_imperative
 from loaders.lexicons import lexicon as load
 from loaders.records import Block, Document, Measure
 from loaders.relations import kind_of
-from loaders.structure.tables import Table, number_tokens
+from loaders.structure.tables import TARGET_VALUE, Table, number_tokens
 from ontology.terms import entity_iri
 
 ATT_OPENING = re.compile(r"Att [A-ZÅÄÖa-zåäö]")
@@ -139,7 +139,7 @@ def lone_row_measure(doc: Document, block: Block) -> Measure | None:
     label, amounts = cells(block.text)
     label = label.strip(" .:")
     words = re.findall(r"[A-Za-zÅÄÖåäö]{2,}", label)
-    if not amounts or any(c.endswith("%") for c in amounts) or len(words) < 3:
+    if not amounts or any(c.endswith("%") for c in amounts) or len(words) < 3 or TARGET_VALUE.search(label):
         return None
     if len(words) <= 6 and label.lower().startswith(tuple(lexicon()["subtotal_words"])):
         return None

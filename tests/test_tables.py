@@ -89,3 +89,8 @@ Ambulans i inlandet 5 5 6
     by_text = {m.text: m for m in doc.measures}
     primary = by_text["Tillskott till primärvården i glesbygd."]
     assert (primary.amount, primary.yearly) == (12, [(2031, 12), (2032, 14), (2033, 15)])
+
+
+def test_an_indicator_target_value_is_no_budget_line():
+    text = "Plan 2031\n\nAndel patienter som får första besök i tid ≥70 % Månad datalager 3\n"
+    assert not extract(text.encode(), "indicator.txt").measures

@@ -18,6 +18,7 @@ from loaders.lexicons import lexicon
 from loaders.metadata import parties_in
 from loaders.records import Block, Document
 
+TARGET_VALUE = re.compile(r"[≥≤]\s*\d")  # "≥70 %": an indicator's target value, not money
 NUMBER_TOKEN = re.compile(r"^[-−–]?\d+(?:,\d+)?$")
 YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 ENDS_IN_NUMBER = re.compile(r"[-−–]?\d+(?:,\d+)?\s*(?:mkr|mnkr|tkr|msek)?\s*$", re.I)
@@ -268,7 +269,7 @@ def fixed_role(label: str, tokens: list[str], value: float, seen: set[tuple[str,
         return "unlabelled"
     if tokens and all(YEAR.fullmatch(t) for t in tokens) and YEAR.search(label):
         return "header"  # "Resultatbudget Bokslut 2019 Budget 2020 … Plan 2024": column names, not figures
-    if not tokens or re.search(r"\d%$", label):  # a percentage among the cells: an indicator, not money
+    if not tokens or re.search(r"\d%$", label) or TARGET_VALUE.search(label):  # a percentage or target: indicator
         return "indicator"
     if committee_named(label) and len(tokens) >= 2:
         return "frame"
