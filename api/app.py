@@ -6,10 +6,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from api import browse, export, policy, sparql, stances
+from api import browse, export, policy, security, sparql, stances
 from api.settings import Settings
 from graph.factory import open_store
 from graph.remote import RemoteStoreError
@@ -34,12 +33,7 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
         "traversal endpoints and a SPARQL 1.1 endpoint.",
     )
     app.state.settings = settings
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST", "DELETE"],
-        allow_headers=["*"],
-    )
+    security.add_cors(app, settings)
     for module in (sparql, browse, policy, export, stances):
         app.include_router(module.router)
 

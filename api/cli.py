@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from api import security
 from api.settings import BUNDLED_CORPUS, DEFAULT_STORE, Settings
 from evaluation import cli as evaluation
 from graph import queries
@@ -68,7 +69,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     elif not settings.store_url:
         settings.store = DEFAULT_STORE
         bundled_store(settings)
+    refused = security.check_bind(settings, args.host)
+    if refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 2
     print(f"PolicyKG on http://{args.host}:{args.port}/  (docs at /docs)", file=sys.stderr)
+    print(security.write_status(settings), file=sys.stderr)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     return 0
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from api import models
 from api.deps import on_store, relation_name, resolve, resolve_kind, store
 from api.pagination import Limit, decode, known_cursor, page
+from api.security import WriteKey
 from graph import measure_queries, queries
 from graph.loading import load_bytes, remove_proposal
 from loaders.read import DocumentError
@@ -101,9 +102,7 @@ def stats(request: Request) -> dict:
 
 
 @router.post("/proposals", status_code=201, summary="Upload a document (PDF, DOCX, HTML or UTF-8 text) and load it")
-async def upload(request: Request, file: UploadFile) -> dict:
-    if request.app.state.settings.read_only:
-        raise HTTPException(403, "this server is read-only (POLICYKG_READ_ONLY=1)")
+async def upload(request: Request, file: UploadFile, _: WriteKey) -> dict:
     data = await file.read(request.app.state.settings.max_upload_bytes + 1)
     if len(data) > request.app.state.settings.max_upload_bytes:
         raise HTTPException(413, "the file is larger than the upload limit (POLICYKG_MAX_UPLOAD)")
@@ -115,9 +114,7 @@ async def upload(request: Request, file: UploadFile) -> dict:
 
 
 @router.delete("/proposals/{slug}", summary="Remove a proposal's graph")
-def delete(request: Request, slug: str) -> dict:
-    if request.app.state.settings.read_only:
-        raise HTTPException(403, "this server is read-only (POLICYKG_READ_ONLY=1)")
+def delete(request: Request, slug: str, _: WriteKey) -> dict:
     if not remove_proposal(store(request), slug):
         raise HTTPException(404, f"unknown proposal {slug!r}; see GET /api/proposals")
     return {"removed": slug}

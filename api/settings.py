@@ -35,7 +35,12 @@ class Settings:
     store_open_files: int = field(default_factory=lambda: _number("POLICYKG_STORE_OPEN_FILES", "0"))
     query_timeout: float = field(default_factory=lambda: _number("POLICYKG_QUERY_TIMEOUT", "10", float))
     max_results: int = field(default_factory=lambda: _number("POLICYKG_MAX_RESULTS", "10000"))
-    cors_origins: list[str] = field(default_factory=lambda: _list(os.environ.get("POLICYKG_CORS_ORIGINS", "*")))
+    cors_origins: list[str] = field(default_factory=lambda: _list(os.environ.get("POLICYKG_CORS_ORIGINS", "")))
+    # writes (uploads, removals) need one of these bearer keys; none: writes are off (see api/security.py)
+    api_keys: list[str] = field(default_factory=lambda: _list(os.environ.get("POLICYKG_API_KEY", "")))
+    allow_anonymous_writes: bool = field(
+        default_factory=lambda: os.environ.get("POLICYKG_ALLOW_ANONYMOUS_WRITES", "") == "1"
+    )
     max_upload_bytes: int = field(default_factory=lambda: _number("POLICYKG_MAX_UPLOAD", str(5 * 2**20)))
 
     def __post_init__(self) -> None:

@@ -18,6 +18,8 @@ from graph.loading import ensure_reference, load_paths
 from graph.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
+TEST_KEY = "test-write-key"  # every test server is started with it (POLICYKG_API_KEY); writes send WRITE_AUTH
+WRITE_AUTH = {"Authorization": f"Bearer {TEST_KEY}"}
 
 
 def free_port() -> int:
@@ -52,14 +54,18 @@ def store_dir(tmp_path_factory) -> Path:
 
 
 class Server:
-    """A `policykg serve` subprocess on a free loopback port."""
+    """A `policykg serve` subprocess on a free loopback port, accepting writes with TEST_KEY."""
 
     def __init__(self, store: Path, env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cli = [sys.executable, "-m", "api.cli", "serve", "--store", str(store), "--port", str(self.port)]
         self.process = subprocess.Popen(
-            cli, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            cli,
+            cwd=ROOT,
+            env={**os.environ, "POLICYKG_API_KEY": TEST_KEY, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         self.wait()
 

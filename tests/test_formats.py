@@ -294,10 +294,10 @@ def test_cli_loads_a_folder_of_formats_and_refuses_bad_files(tmp_path):
 def writable(tmp_path_factory):
     import httpx
 
-    from tests.conftest import Server
+    from tests.conftest import WRITE_AUTH, Server
 
     server = Server(tmp_path_factory.mktemp("formats") / "db")
-    with httpx.Client(base_url=server.url, timeout=120) as client:
+    with httpx.Client(base_url=server.url, timeout=120, headers=WRITE_AUTH) as client:
         yield client
     server.stop()
 

@@ -20,6 +20,7 @@ from api.app import create_app
 from api.settings import BUNDLED_CORPUS, Settings
 from graph.loading import LoadResult, ensure_reference, load_paths, proposal_graphs
 from graph.remote import RemoteStore
+from tests.conftest import TEST_KEY, WRITE_AUTH
 
 PROPOSALS = "PREFIX pkg: <https://w3id.org/policykg/ns#>\nSELECT ?p WHERE { ?p a pkg:Proposal } ORDER BY ?p"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -91,7 +92,7 @@ def remote(loaded: tuple[RemoteStore, list[LoadResult]]) -> RemoteStore:
 @pytest.fixture(scope="module")
 def api(remote: RemoteStore, tmp_path_factory) -> Iterator[httpx.Client]:
     """The PolicyKG API in a uvicorn thread on its own loopback port, configured with store_url only."""
-    settings = Settings(store=tmp_path_factory.mktemp("unused"), store_url=remote.url)
+    settings = Settings(store=tmp_path_factory.mktemp("unused"), store_url=remote.url, api_keys=[TEST_KEY])
     port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -146,7 +147,7 @@ def test_reloading_a_document_replaces_its_graph(api: httpx.Client) -> None:
     before = triple_count(api)
     path = sorted(BUNDLED_CORPUS.glob("*.txt"))[0]
     changed = path.read_bytes() + b"\n"  # a new content hash, the same statements
-    answer = api.post("/api/proposals", files={"file": (path.name, changed, "text/plain")})
+    answer = api.post("/api/proposals", files={"file": (path.name, changed, "text/plain")}, headers=WRITE_AUTH)
     assert answer.status_code == 201, answer.text
     assert answer.json()["status"] == "replaced"
     assert triple_count(api) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.conftest import Server
+from tests.conftest import WRITE_AUTH, Server
 
 PROPOSAL = """Budgetförslag 2031 med plan för 2032–2033
 
@@ -22,7 +22,7 @@ Vi yrkar
 @pytest.fixture(scope="module")
 def writable(tmp_path_factory):
     server = Server(tmp_path_factory.mktemp("upload") / "db")
-    with httpx.Client(base_url=server.url, timeout=60) as client:
+    with httpx.Client(base_url=server.url, timeout=60, headers=WRITE_AUTH) as client:
         yield client
     server.stop()
 
