@@ -5,6 +5,7 @@ A document that fails to extract never touches the store, so the graph stays as 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ontology.terms import (
     GRAPH,
     ONTOLOGY_FILE,
     ONTOLOGY_GRAPH,
+    PKG,
     REFERENCE_GRAPH,
     graph_iri,
     is_inferred_graph,
@@ -27,6 +29,7 @@ from ontology.terms import (
 
 FLUSH_EVERY = 10  # documents between store flushes during a bulk load (RocksDB holds writes in memory until then)
 RESERVED = {REFERENCE_GRAPH, ONTOLOGY_GRAPH}
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#positiveInteger"
 DOCUMENT_SUFFIXES = {".txt", ".pdf", ".docx", ".html", ".htm"}  # what a folder load picks up; each read by content
 
 
@@ -91,7 +94,7 @@ def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
     if slug != doc.slug:
         doc = extract(data, name, slug=slug)
     before = existing(store, slug)
-    quads = to_quads(doc)
+    quads = with_provenance(doc, to_quads(doc))
     if before and before.is_current(doc):
         return LoadResult(slug, name, "unchanged", len(quads), len(doc.measures), len(doc.goals))
     regions = graph_regions(store, slug) | ({doc.region.iri} if doc.region else set())
@@ -100,6 +103,39 @@ def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
         recompute_inferred(store, regions)
     status = "replaced" if before else "added"
     return LoadResult(slug, name, status, len(quads), len(doc.measures), len(doc.goals), frozenset(regions))
+
+
+def with_provenance(doc: Document, quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The normalised text the line numbers count (pkg:normalisedText, pkg:sourceFormat on the proposal) and, for a
+    paged source (PDF), pkg:sourcePage beside every pkg:sourceLine."""
+    graph = ox.NamedNode(graph_iri(doc.slug))
+    proposal = ox.NamedNode(doc.iri)
+    extra = [
+        ox.Quad(proposal, ox.NamedNode(PKG + "normalisedText"), ox.Literal("\n".join(doc.lines)), graph),
+        ox.Quad(proposal, ox.NamedNode(PKG + "sourceFormat"), ox.Literal(doc.source_format), graph),
+    ]
+    if doc.pages:
+        line_predicate = ox.NamedNode(PKG + "sourceLine")
+        page_predicate = ox.NamedNode(PKG + "sourcePage")
+        for quad in quads:
+            if quad.predicate == line_predicate and 1 <= int(quad.object.value) <= len(doc.pages):
+                page = ox.Literal(str(doc.pages[int(quad.object.value) - 1]), datatype=ox.NamedNode(XSD_INTEGER))
+                extra.append(ox.Quad(quad.subject, page_predicate, page, graph))
+    return quads + extra
+
+
+def proposal_text(store, slug: str) -> tuple[str, str] | None:
+    """The stored normalised text of a proposal and its source format, or None if no such proposal is stored."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+        return None
+    rows = store.select(
+        f"SELECT ?text ?format WHERE {{ GRAPH <{graph_iri(slug)}> {{ ?p a pkg:Proposal ; pkg:normalisedText ?text "
+        "OPTIONAL { ?p pkg:sourceFormat ?format } } } LIMIT 1"
+    )
+    if not rows:
+        return None
+    fmt = rows[0].get("format")
+    return rows[0]["text"].value, fmt.value if fmt else "text"
 
 
 def graph_regions(store, slug: str) -> set[str]:

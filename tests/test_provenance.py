@@ -1,0 +1,63 @@
+"""Provenance of documents read from other formats: the normalised text is stored with the proposal (so every
+pkg:sourceLine can be checked against it, across restarts) and nodes from a PDF carry pkg:sourcePage."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.loading import ensure_reference, load_bytes, proposal_text
+from graph.store import EmbeddedStore
+from loaders.read import normalised_text
+from tests.render_formats import render_pdf
+from tests.test_formats import TABLE, source_lines
+
+PART = source_lines()[:240] + TABLE  # the first pages of 000 and a budget table
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    pdf = render_pdf(PART, columns=2)
+    path = tmp_path_factory.mktemp("provenance") / "db"
+    store = EmbeddedStore(path)
+    ensure_reference(store)
+    result = load_bytes(store, pdf, "000-part.pdf")
+    store.flush()
+    del store
+    return path, pdf, result
+
+
+def test_the_normalised_text_is_stored_and_survives_a_restart(loaded):
+    path, pdf, result = loaded
+    store = EmbeddedStore(path)  # reopened: what a restarted server sees
+    text, fmt = proposal_text(store, result.slug)
+    assert fmt == "pdf"
+    assert text.split("\n") == normalised_text(pdf, "000-part.pdf").lines  # the same bytes give the same lines
+    assert proposal_text(store, "no-such-proposal") is None and proposal_text(store, "x> } ; DROP") is None
+    rows = store.select(
+        "SELECT ?quote ?line WHERE { ?m a pkg:Measure ; pkg:quote ?quote ; pkg:sourceLine ?line }"
+    )
+    lines = text.split("\n")
+    assert len(rows) > 20
+    for row in rows:
+        start = int(row["line"].value)
+        block = []
+        for line in lines[start - 1 :]:
+            if not line.strip():
+                break
+            block.append(line)
+        assert " ".join(row["quote"].value.split()) in " ".join(" ".join(block).split())
+    assert load_bytes(store, pdf, "000-part.pdf").status == "unchanged"
+
+
+def test_nodes_from_a_pdf_carry_their_page(loaded):
+    path, pdf, result = loaded
+    store = EmbeddedStore(path)
+    pages = normalised_text(pdf, "000-part.pdf").pages
+    rows = store.select("SELECT ?s ?line ?page WHERE { ?s pkg:sourceLine ?line ; pkg:sourcePage ?page }")
+    missing = store.select(
+        "SELECT ?s WHERE { GRAPH ?g { ?s pkg:sourceLine ?line FILTER NOT EXISTS { ?s pkg:sourcePage ?page } } "
+        "FILTER(?g != <https://w3id.org/policykg/graph/reference>) }"
+    )
+    assert rows and not missing
+    assert all(int(r["page"].value) == pages[int(r["line"].value) - 1] for r in rows)
+    assert max(int(r["page"].value) for r in rows) > 3
