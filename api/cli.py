@@ -67,6 +67,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.store:
         settings.store = args.store
     elif not settings.store_url:
+        if not BUNDLED_CORPUS.is_dir():  # an installed package has no corpus: say what to pass instead
+            print("error: no bundled corpus here; pass --store DIR (filled with `policykg load`)", file=sys.stderr)
+            return 2
         settings.store = DEFAULT_STORE
         bundled_store(settings)
     refused = security.check_bind(settings, args.host)
