@@ -61,3 +61,25 @@ def test_nodes_from_a_pdf_carry_their_page(loaded):
     assert rows and not missing
     assert all(int(r["page"].value) == pages[int(r["line"].value) - 1] for r in rows)
     assert max(int(r["page"].value) for r in rows) > 3
+
+
+def test_the_text_is_served_with_line_numbers(loaded):
+    import httpx
+
+    from tests.conftest import Server
+
+    path, pdf, result = loaded
+    server = Server(path)
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            body = client.get(f"/api/proposals/{result.slug}/text").json()
+            lines = normalised_text(pdf, "000-part.pdf").lines
+            assert body["format"] == "pdf" and body["line_count"] == len(lines)
+            assert [item["text"] for item in body["lines"]] == lines
+            assert [item["line"] for item in body["lines"][:3]] == [1, 2, 3]
+            part = client.get(f"/api/proposals/{result.slug}/text", params={"start": 3, "end": 4, "format": "plain"})
+            assert part.text == f"3\t{lines[2]}\n4\t{lines[3]}\n"
+            missing = client.get("/api/proposals/no-such-proposal/text")
+            assert missing.status_code == 404 and "unknown proposal" in missing.json()["error"]
+    finally:
+        server.stop()
