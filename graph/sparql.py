@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -11,13 +10,9 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
+from graph.sparql_guard import verdict
 from graph.store import solution_row
 
-UPDATE_WORDS = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I | re.M)
-STRINGS_AND_COMMENTS = re.compile(
-    r"\"\"\".*?\"\"\"|'''.*?'''|\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'|<[^<>\s]*>|#[^\n]*", re.S
-)
-SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.I)  # the keyword, not ?service or pkg:Service
 T = TypeVar("T")
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sparql")
 
@@ -40,20 +35,10 @@ class Result:
 
 
 def check(query: str) -> None:
-    """Refuse updates and federated SERVICE calls before parsing."""
-    code = STRINGS_AND_COMMENTS.sub(" ", query)
-    if UPDATE_WORDS.search(code):
-        raise QueryRefused(
-            "this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, "
-            "CLEAR, DROP …) is not accepted; load documents with `policykg load`",
-            403,
-        )
-    if SERVICE.search(code):
-        raise QueryRefused(
-            "federated queries are disabled: the SERVICE keyword is not allowed "
-            "because it would make this server send requests elsewhere",
-            403,
-        )
+    """Refuse updates, federated SERVICE calls and unreadable queries, from the parser's tree (graph/sparql_guard)."""
+    refused = verdict(query)
+    if refused:
+        raise QueryRefused(refused[1], refused[0])
 
 
 def collect(store, query: str, max_rows: int) -> Result:
@@ -96,8 +81,12 @@ def run(store, query: str, timeout: float, max_rows: int) -> Result:
 async def run_async(store, query: str, timeout: float, max_rows: int, finish: Callable[[Result], T]) -> T:
     """`run` for the event loop, with `finish` (serialising the answer) in the same pool thread: awaited there, the
     request makes one thread hand-over, where a sync endpoint handing on to the pool made two."""
-    check(query)
-    future = _POOL.submit(lambda: finish(collect(store, query, max_rows)))
+
+    def work() -> T:
+        check(query)  # parsing a long query takes a while: here, not on the event loop
+        return finish(collect(store, query, max_rows))
+
+    future = _POOL.submit(work)
     try:
         return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
     except TimeoutError:

@@ -6,8 +6,11 @@ Real server processes on loopback, real HTTP; nothing is mocked.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
+import time
 
 import httpx
 import pytest
@@ -118,3 +121,130 @@ def test_keys_compare_against_every_configured_key():
     from api.security import key_matches
 
     assert key_matches("b", ["a", "b"]) and not key_matches("c", ["a", "b"]) and not key_matches("", [])
+
+
+# --- no outbound requests: SERVICE in every disguise ---------------------------------------------------------------
+
+
+class Listener:
+    """A loopback socket that records every connection made to it (and closes it at once)."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self.running = True
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        while self.running:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(timeout=2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener():
+    sock = Listener()
+    yield sock
+    sock.close()
+
+
+def disguises(port: int) -> dict[str, str]:
+    url = f"http://127.0.0.1:{port}"
+    body = "{ ?s ?p ?o }"
+    service = f"SERVICE <{url}/> {body}"
+    return {
+        "escaped quote in a prefixed name": (
+            f"SELECT * WHERE {{ OPTIONAL {{ ?s pkg:x pkg:a\\' }} SERVICE <{url}/x> {body} FILTER(?o != 'x') }}"
+        ),
+        "long string with escaped quotes": f'SELECT * WHERE {{ BIND("""a\\"""" AS ?x) SERVICE <{url}/x> {body} }}',
+        "prefixed-name endpoint": f"PREFIX : <{url}/> SELECT * WHERE {{ SERVICE:n1 {body} }}",
+        "SERVICE SILENT": f"PREFIX : <{url}/> SELECT * WHERE {{ SERVICE SILENT:n1 {body} }}",
+        "silent with IRI": f"SELECT * WHERE {{ SERVICE SILENT <{url}/> {body} }}",
+        "nested subquery": f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ {{ SELECT ?s WHERE {{ {service} }} }} }} }} }}",
+        "FILTER EXISTS": f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}/> {body} }} }} LIMIT 1",
+        "FILTER NOT EXISTS in ASK": f"ASK {{ FILTER NOT EXISTS {{ SERVICE <{url}/> {body} }} }}",
+        "variable endpoint": f"SELECT * WHERE {{ BIND(<{url}/> AS ?e) SERVICE ?e {body} }}",
+        "VALUES endpoint": f"SELECT * WHERE {{ VALUES ?e {{ <{url}/> }} SERVICE ?e {body} }}",
+        "lower case and comment": f"select * where {{ # }} SERVICE\n service <{url}/> {body} }}",
+        "CONSTRUCT with OPTIONAL": f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ OPTIONAL {{ SERVICE <{url}/> {body} }} }}",
+        "in MINUS and UNION": f"SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ ?s ?p ?o MINUS {{ {service} }} }} }}",
+        "in GRAPH": f"SELECT * WHERE {{ GRAPH ?g {{ SERVICE <{url}/> {body} }} }}",
+    }
+
+
+def test_the_listener_does_see_an_unguarded_engine_call_out(listener):
+    """Control: pyoxigraph itself would make the request these queries ask for."""
+    import pyoxigraph as ox
+
+    with pytest.raises(OSError):
+        list(ox.Store().query(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/> {{ ?s ?p ?o }} }}"))
+    assert listener.connections >= 1
+
+
+def test_service_in_every_disguise_is_refused_and_nothing_connects(client, listener):
+    for name, query in disguises(listener.port).items():
+        for response in (
+            client.get("/sparql", params={"query": query}),
+            client.post("/sparql", content=query, headers={"Content-Type": "application/sparql-query"}),
+            client.post("/sparql", data={"query": query}),
+        ):
+            assert response.status_code == 403, (name, response.text)
+            assert "SERVICE" in response.json()["error"], name
+    time.sleep(0.5)
+    assert listener.connections == 0
+
+
+def test_queries_that_merely_mention_service_still_run(client):
+    for query in (
+        'SELECT * WHERE { ?s ?p "SERVICE <http://127.0.0.1:9/> { }" } LIMIT 1',
+        "SELECT ?service WHERE { ?service a pkg:Service } LIMIT 1  # SERVICE <http://127.0.0.1:9/>",
+        "SELECT * WHERE { ?s pkg:service ?o } LIMIT 1",
+    ):
+        assert client.get("/sparql", params={"query": query}).status_code == 200, query
+
+
+def test_updates_in_every_disguise_are_refused(client, listener):
+    url = f"http://127.0.0.1:{listener.port}/"
+    updates = [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "# a comment\n  insert data { <urn:a> <urn:b> <urn:c> }",
+        "PREFIX x: <urn:> InSeRt DaTa { x:a x:b x:c }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "WITH <urn:g> DELETE { ?s ?p ?o } INSERT { <urn:a> <urn:b> <urn:c> } WHERE { ?s ?p ?o }",
+        f"LOAD <{url}>",
+        f"LOAD SILENT <{url}> INTO GRAPH <urn:g>",
+        "CLEAR ALL",
+        "DROP SILENT DEFAULT",
+        "CREATE GRAPH <urn:g>",
+        "ADD DEFAULT TO <urn:g>",
+        "SELECT * WHERE { ?s ?p ?o } ; INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "\\u0049NSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> } # SELECT",
+    ]
+    for update in updates:
+        for response in (
+            client.get("/sparql", params={"query": update}),
+            client.get("/sparql", params={"update": update}),
+            client.post("/sparql", content=update, headers={"Content-Type": "application/sparql-update"}),
+            client.post("/sparql", content=update, headers={"Content-Type": "application/sparql-query"}),
+            client.post("/sparql", data={"update": update}),
+            client.post("/sparql", data={"query": update}),
+        ):
+            assert response.status_code in (400, 403), (update, response.status_code, response.text)
+    assert client.get("/sparql", params={"query": "ASK { <urn:a> <urn:b> <urn:c> }"}).json()["boolean"] is False
+    time.sleep(0.3)
+    assert listener.connections == 0
