@@ -8,7 +8,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api import browse, export, policy, security, sparql, stances, texts
+from api import browse, export, observability, policy, security, sparql, stances, texts
 from api.settings import Settings
 from graph.factory import open_store
 from graph.remote import RemoteStoreError
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     )
     app.state.settings = settings
     security.add_cors(app, settings)
+    observability.install(app)
     for module in (sparql, browse, policy, texts, export, stances):
         app.include_router(module.router)
 

@@ -14,6 +14,7 @@ from graph.sparql_guard import verdict
 from graph.store import solution_row
 
 T = TypeVar("T")
+TIMED_OUT = [0]  # queries answered 503 at the time limit, for /metrics
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sparql")
 
 
@@ -75,6 +76,7 @@ def run(store, query: str, timeout: float, max_rows: int) -> Result:
     try:
         return future.result(timeout=timeout)
     except TimeoutError:
+        TIMED_OUT[0] += 1
         raise QueryRefused(timed_out(timeout), 503) from None
 
 
@@ -90,6 +92,7 @@ async def run_async(store, query: str, timeout: float, max_rows: int, finish: Ca
     try:
         return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
     except TimeoutError:
+        TIMED_OUT[0] += 1
         raise QueryRefused(timed_out(timeout), 503) from None
 
 
