@@ -29,11 +29,17 @@ def configured_store(settings: Settings, path: Path | None, url: str = ""):
     return open_store(path, url, open_files=settings.store_open_files)
 
 
+def positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     store = configured_store(args.settings, args.store, args.store_url)
     ensure_reference(store)
     try:
-        results = load_paths(store, [Path(p) for p in args.paths], progress)
+        results = load_paths(store, [Path(p) for p in args.paths], progress, jobs=args.jobs)
     except (DocumentError, FileNotFoundError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -142,9 +148,12 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--store", type=Path, default=default, help="store folder (default: var/store)")
         p.add_argument("--store-url", default="", help="remote SPARQL server base URL instead")
 
-    p = sub.add_parser("load", help="load documents (files or folders) into a store")
+    p = sub.add_parser("load", help="load documents (PDF, DOCX, HTML, text; files or folders) into a store")
     store_args(p)
     p.add_argument("paths", nargs="+")
+    p.add_argument(
+        "--jobs", type=positive, default=1, help="worker processes that extract (one process writes); default 1"
+    )
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("serve", help="serve the API; with no --store, the bundled corpus")

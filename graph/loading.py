@@ -5,7 +5,9 @@ A document that fails to extract never touches the store, so the graph stays as 
 
 from __future__ import annotations
 
+import multiprocessing
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,12 +89,17 @@ def choose_slug(store, doc: Document) -> str:
 
 def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
     """Extract and store one document; re-loading the same file replaces its graph."""
-    doc = extract(data, name)
+    return store_document(store, extract(data, name), lambda slug: extract(data, name, slug=slug), infer)
+
+
+def store_document(store, doc: Document, again, infer: bool = True) -> LoadResult:
+    """Store an extracted document under its slug (`again(slug)` re-extracts it when another file owns the slug)."""
+    name = doc.source_file
     if REFERENCE_GRAPH not in store.graphs():
         ensure_reference(store)
     slug = choose_slug(store, doc)
     if slug != doc.slug:
-        doc = extract(data, name, slug=slug)
+        doc = again(slug)
     before = existing(store, slug)
     quads = with_provenance(doc, to_quads(doc))
     if before and before.is_current(doc):
@@ -145,13 +152,37 @@ def graph_regions(store, slug: str) -> set[str]:
     return {r["r"].value for r in rows}
 
 
-def load_paths(store, paths: list[Path], progress=None) -> list[LoadResult]:
+def extract_path(path: Path) -> Document:
+    """A worker's task in a parallel load: read and extract one file (the store is the writer's alone)."""
+    return extract(path.read_bytes(), path.name)
+
+
+def extracted(files: list[Path], jobs: int):
+    """(path, document) per file, in file order: extracted here, or by `jobs` worker processes."""
+    if jobs <= 1 or len(files) < 2:
+        for path in files:
+            yield path, extract_path(path)
+        return
+    # no fork of a process holding an open store: workers fork from a clean server that has the extractor imported
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["loaders.pipeline", "loaders.formats.pdf"])
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        yield from zip(files, pool.map(extract_path, files), strict=True)
+
+
+def load_paths(store, paths: list[Path], progress=None, jobs: int = 1) -> list[LoadResult]:
     """Load files and folders (the text, PDF, DOCX and HTML files inside folders); inference runs once at the end, for
-    the regions the files touched (and, as on every recompute, those whose inferred graph older rules made)."""
+    the regions the files touched (and, as on every recompute, those whose inferred graph older rules made).
+    With jobs > 1, worker processes extract and this process alone writes, in file order (the same graph)."""
     files = expand(paths)
     results = []
+    done = extracted(files, jobs)
     for count, path in enumerate(progress(files) if progress else files, start=1):
-        results.append(load_bytes(store, path.read_bytes(), path.name, infer=False))
+        _, doc = next(done)  # lazily: extracted now (one process) or as the workers finish (file order kept)
+        again = lambda slug, p=path: extract(p.read_bytes(), p.name, slug=slug)  # noqa: E731
+        results.append(store_document(store, doc, again, infer=False))
         if count % FLUSH_EVERY == 0:
             store.flush()  # written data is held in memory until flushed; keep the footprint flat
     recompute_inferred(store, {region for r in results for region in r.regions})

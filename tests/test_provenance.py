@@ -83,3 +83,35 @@ def test_the_text_is_served_with_line_numbers(loaded):
             assert missing.status_code == 404 and "unknown proposal" in missing.json()["error"]
     finally:
         server.stop()
+
+
+def test_a_parallel_load_builds_the_same_graph(tmp_path):
+    """--jobs 2 (two extracting workers, one writer) stores exactly the quads --jobs 1 stores."""
+    from api.settings import BUNDLED_CORPUS
+    from graph.loading import load_paths
+    from tests.render_formats import render_html
+    from tests.test_formats import SMALL
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.pdf").write_bytes(render_pdf(SMALL, header="Vänsterpartiet Gävleborg"))
+    (folder / "b.html").write_bytes(render_html(PART))
+    for path in sorted(BUNDLED_CORPUS.glob("*.txt"))[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    graphs = []
+    for jobs in (1, 2):
+        store = EmbeddedStore(tmp_path / f"db{jobs}")
+        ensure_reference(store)
+        results = load_paths(store, [folder], jobs=jobs)
+        assert [r.status for r in results] == ["added"] * 4
+        rows = store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?s) && !isBlank(?o)) }")
+        graphs.append({tuple(str(r[k]) for k in ("g", "s", "p", "o")) for r in rows})
+        del store
+    assert graphs[0] == graphs[1] and len(graphs[0]) > 1000
+
+
+def test_jobs_must_be_a_positive_number():
+    from tests.test_cli import policykg
+
+    refused = policykg("load", "--jobs", "0", "data/corpus")
+    assert refused.returncode == 2 and "at least 1" in refused.stderr
