@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
 from api import models
 from api.deps import on_store, relation_name, resolve, resolve_kind, store
 from api.pagination import Limit, decode, known_cursor, page
-from api.security import WriteKey
+from api.security import WriteKey, upload_name_refusal
 from graph import measure_queries, queries
 from graph.loading import load_bytes, remove_proposal
 from loaders.read import DocumentError
@@ -103,6 +103,9 @@ def stats(request: Request) -> dict:
 
 @router.post("/proposals", status_code=201, summary="Upload a document (PDF, DOCX, HTML or UTF-8 text) and load it")
 async def upload(request: Request, file: UploadFile, _: WriteKey) -> dict:
+    refused = upload_name_refusal(file.filename)
+    if refused:
+        raise HTTPException(400, refused)
     data = await file.read(request.app.state.settings.max_upload_bytes + 1)
     if len(data) > request.app.state.settings.max_upload_bytes:
         raise HTTPException(413, "the file is larger than the upload limit (POLICYKG_MAX_UPLOAD)")

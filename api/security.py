@@ -113,3 +113,16 @@ def add_cors(app, settings) -> None:
         app.add_middleware(
             CORSMiddleware, allow_origins=["*"], allow_methods=READ_METHODS, allow_headers=["Accept", "Content-Type"]
         )
+
+
+def upload_name_refusal(name: str | None) -> str | None:
+    """Why an upload's file name is refused: path separators, '..', control characters or an overlong name."""
+    if name is None or name == "":
+        return None
+    if "/" in name or "\\" in name or name in (".", "..") or name.startswith(".."):
+        return f"the file name {name!r} holds a path; send a plain file name"
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        return f"the file name {name!r} holds control characters"
+    if len(name) > 255:
+        return "the file name is longer than 255 characters"
+    return None

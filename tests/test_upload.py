@@ -61,6 +61,16 @@ def test_bad_uploads_are_refused_and_change_nothing(writable):
     assert latin.status_code == 400 and "not valid UTF-8" in latin.json()["error"]
     empty = writable.post("/api/proposals", files={"file": ("e.txt", b"  \n", "text/plain")})
     assert empty.status_code == 400 and "empty" in empty.json()["error"]
+    for name in ("../etc/x.txt", "a/b.txt", "a\\b.txt", "..", "x\x01.txt", "x\x1b.txt", "a" * 300 + ".txt"):
+        # a raw multipart body: httpx would percent-encode control characters in the name
+        body = (
+            f'--b\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: text/plain\r\n\r\n{PROPOSAL}\r\n--b--\r\n"
+        ).encode()
+        bad_name = writable.post(
+            "/api/proposals", content=body, headers={"Content-Type": "multipart/form-data; boundary=b"}
+        )
+        assert bad_name.status_code == 400 and "file name" in bad_name.json()["error"], (name, bad_name.text)
     missing = writable.post("/api/proposals")
     assert missing.status_code == 422 and "file" in missing.json()["error"]
     assert writable.get("/api/stats").json()["triples"] == before
