@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 from loaders.measures import lexicon
-from loaders.records import Document, Goal
+from loaders.records import Block, Document, Goal
 from ontology.terms import entity_iri
 
 COMPOUND_MIN = 8  # a goal word this long also ends a compound ("Invånarperspektivet", "Verksamhetsmålområde")
@@ -24,18 +24,22 @@ def goal_level(text: str) -> str:
 STATED = re.compile(r"(?i)^[\wåäö]*mål(?:et|en)? (?:är|ska vara) (?P<goal>.{8,200}?)[.]?$")
 
 
+def block_after(doc: Document, section_index: int) -> Block | None:
+    """The first block after a section's heading."""
+    line = doc.sections[section_index].line
+    return next((b for b in doc.blocks if b.line > line), None)
+
+
 def stated_goal(doc: Document, section_index: int) -> tuple[str, int] | None:
     """A goal heading's first paragraph that states its goal ("Inriktningsmålet är ekonomi i balans …")."""
-    line = doc.sections[section_index].line
-    following = next((b for b in doc.blocks if b.line > line), None)
+    following = block_after(doc, section_index)
     match = STATED.match(following.text.strip()) if following and following.kind == "para" else None
     return (match.group("goal"), following.line) if match else None
 
 
 def statement_after(doc: Document, section_index: int) -> tuple[str, int] | None:
     """For "Målområde 1:"-style headings the goal is the short statement that follows."""
-    line = doc.sections[section_index].line
-    following = next((b for b in doc.blocks if b.line > line), None)
+    following = block_after(doc, section_index)
     if following and len(following.text) < 200:
         return following.text, following.line
     return None
@@ -89,5 +93,7 @@ def goal_for_section(doc: Document, section: int) -> str:
         if section in goals:
             chain.append(goals[section])
         section = doc.sections[section].parent
+    if not chain:
+        return ""
     stated = [g for g in chain if g.level != "section" and g.line != doc.sections[g.section].line]
-    return (stated or chain or [None])[0].iri if chain else ""
+    return (stated or chain)[0].iri

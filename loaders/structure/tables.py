@@ -172,7 +172,7 @@ def describe(doc: Document, first: int, last: int) -> Table:
     rows = row_tokens(doc, first, last)
     if not fits(rows, len(columns)):  # no header, or one broken over lines ("Plan" / "2027"): the rows tell
         width, change = inferred_width(rows)
-        columns = header_years(doc, first, width - change) + (["change"] if change else [])
+        columns = stacked_years(doc, first, width - change) + (["change"] if change else [])
     width = len(columns)
     return Table(first, last, unit, columns, change, table_kind(" ".join(headers), width, change))
 
@@ -184,7 +184,7 @@ def fits(rows: list[list[str]], width: int) -> bool:
     return bool(width) and not contradicted and sum(width in r for r in readable) >= 0.5 * len(rows)
 
 
-def header_years(doc: Document, first: int, width: int) -> list[str]:
+def stacked_years(doc: Document, first: int, width: int) -> list[str]:
     """The last `width` years of the short lines just above the table, a header printed one cell per line."""
     above = [b.text for b in doc.blocks[max(0, first - 3 * width) : first] if len(b.text) <= SHORT]
     years = YEAR.findall(" ".join(above))
