@@ -33,9 +33,7 @@ def test_the_normalised_text_is_stored_and_survives_a_restart(loaded):
     assert fmt == "pdf"
     assert text.split("\n") == normalised_text(pdf, "000-part.pdf").lines  # the same bytes give the same lines
     assert proposal_text(store, "no-such-proposal") is None and proposal_text(store, "x> } ; DROP") is None
-    rows = store.select(
-        "SELECT ?quote ?line WHERE { ?m a pkg:Measure ; pkg:quote ?quote ; pkg:sourceLine ?line }"
-    )
+    rows = store.select("SELECT ?quote ?line WHERE { ?m a pkg:Measure ; pkg:quote ?quote ; pkg:sourceLine ?line }")
     lines = text.split("\n")
     assert len(rows) > 20
     for row in rows:
