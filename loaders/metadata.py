@@ -63,7 +63,7 @@ def title_lines(area: list[tuple[int, str]]) -> list[tuple[int, str]]:
     for (number, text), (_, following) in zip(area, area[1:] + [(0, "")], strict=True):
         named = re.search(r"(budget|plan)", text, re.I) and not re.search(r"20\d\d", text)
         undated = bool(named) and len(following) < 40
-        if undated and YEAR_RANGE.fullmatch(following) or re.fullmatch(r"20\d\d", following):
+        if undated and (YEAR_RANGE.fullmatch(following) or re.fullmatch(r"20\d\d", following)):
             joined.append((number, f"{text} {following}"))
         elif undated and YEAR_RANGE.search(following):
             joined.append((number, f"{text} – {following}"))
