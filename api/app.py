@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import browse, export, observability, policy, security, sparql, stances, texts
 from api.settings import Settings
+from api.web import editor, sparql_table
 from graph.factory import open_store
 from graph.remote import RemoteStoreError
 
@@ -35,8 +37,9 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     app.state.settings = settings
     security.add_cors(app, settings)
     observability.install(app)
-    for module in (sparql, browse, policy, texts, export, stances):
+    for module in (sparql, browse, policy, texts, export, stances, editor, sparql_table):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=editor.STATIC), name="static")
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
+from api.web.editor import editor_page, wants_html
 from graph import results
 from graph.sparql import QueryRefused, Result, run_async
 from ontology.terms import PREFIXES
@@ -60,6 +61,8 @@ async def execute(request: Request, query: str | None) -> Response:
 async def sparql_get(request: Request, query: str | None = None) -> Response:
     if "update" in request.query_params:
         raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    if query is None and wants_html(request):
+        return editor_page(request)  # a browser without a query gets the editor, as Fuseki and Oxigraph do
     return await execute(request, query)
 
 
