@@ -54,7 +54,7 @@ def item_measure(doc: Document, index: int) -> Measure | None:
     intros = lead_ins(doc, index)
     intro = " ".join(intros)
     opener = block.text.lower().startswith(tuple(lexicon()["item_openers"]))
-    led = opener or any(map(is_proposal_lead_in, intros)) or in_imperative_list(doc, index)
+    led = opener or any(map(is_proposal_lead_in, intros)) or in_imperative_list(doc, index) or in_money_list(doc, index)
     if not led or len(block.text) < 8:
         return None
     default = "yrkande" if "yrka" in intro.lower() or opener else "åtgärd"
@@ -82,6 +82,16 @@ def in_imperative_list(doc: Document, index: int) -> bool:
     items = list_around(doc, index)
     imperative = sum(opens_imperative(clean_item(b.text)) for b in items)
     return imperative >= 2 and imperative >= lexicon()["imperative_share"] * len(items)
+
+
+def in_money_list(doc: Document, index: int) -> bool:
+    """An item naming money, in a list of at least two whose items mostly do, is a budget line even without a
+    lead-in ("Förändring budgetramar" … "• Omdisponering 3,3 mkr från RUN till RS", "• Cancersjukvård med 12 mkr")."""
+    if main_amount(doc.blocks[index].text) is None:
+        return False
+    items = list_around(doc, index)
+    with_money = sum(main_amount(b.text) is not None for b in items)
+    return with_money >= 2 and with_money >= lexicon()["imperative_share"] * len(items)
 
 
 def attach_amount(measure: Measure, text: str) -> Measure:

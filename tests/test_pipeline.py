@@ -482,3 +482,28 @@ def test_a_budget_row_that_moves_no_money_neither_funds_nor_cuts():
     assert classify("HS Folktandvården", 0.0) == "other"
     assert classify("Vårdval vårdcentral", 64.0) == "funds"
     assert classify("Regionservice", -89.0) == "cuts"
+
+
+def test_a_list_whose_items_name_money_lists_budget_lines_without_a_lead_in():
+    text = """Regionplan 2031–2033 för Region Kronoberg
+
+4 Förändrade ramar
+
+Hälso- och sjukvårdsnämnden
+
+• Omdisponering 4,5 mkr för biobanken från regionstyrelsen.
+• Tilläggsanslag 3 miljoner kronor för 2031 till kollektivtrafiken.
+• Cancersjukvården med 12,0 miljoner kronor per år.
+
+Länets sjukhus
+
+• Växjö lasarett har 1 200 anställda och en budget på 900 miljoner kronor.
+• Ljungby lasarett ligger i västra delen av länet.
+• Akutmottagningen har öppet dygnet runt.
+"""
+    doc = extract(text.encode(), "money-list.txt")
+    assert [(m.text.split()[0], m.amount) for m in doc.measures] == [
+        ("Omdisponering", 4.5),
+        ("Tilläggsanslag", 3.0),
+        ("Cancersjukvården", 12.0),
+    ]
