@@ -1,0 +1,153 @@
+"""The pages as a person meets them: the real server, Debian's Chromium headless, no JavaScript errors anywhere."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from api.web.editor import CYTOSCAPE, YASGUI, vendored
+from tests.browser import OPT_OUT, chromium, missing
+
+SJVP_QUOTE = "Region Västernorrlands ska ha tre akutsjukhus – i Sundsvall, Sollefteå och Örnsköldsvik."
+CSV_HEADER = "region,file,period,parties,hospitals,line,quote"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if os.environ.get(OPT_OUT) == "1":
+        pytest.skip(f"{OPT_OUT}=1: browser tests opted out")
+    problem = missing()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    with chromium() as running:
+        yield running
+
+
+@dataclass
+class Tab:
+    """A page and every JavaScript error it logged (console errors and uncaught exceptions)."""
+
+    page: object
+    errors: list[str] = field(default_factory=list)
+
+
+def open_tab(browser, server, javascript: bool = True) -> Tab:
+    context = browser.new_context(
+        base_url=server.url, locale="sv-SE", java_script_enabled=javascript, accept_downloads=True
+    )
+    tab = Tab(context.new_page())
+    tab.page.on("console", lambda m: m.type == "error" and tab.errors.append(f"{m.text} at {m.location}"))
+    tab.page.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.page.set_default_timeout(20_000)
+    return tab
+
+
+@pytest.fixture
+def tab(browser, server):
+    opened = open_tab(browser, server)
+    yield opened
+    opened.page.context.close()
+
+
+@pytest.fixture
+def plain_tab(browser, server):
+    opened = open_tab(browser, server, javascript=False)
+    yield opened
+    opened.page.context.close()
+
+
+def require_vendored(path: str) -> None:
+    if not vendored(path):
+        pytest.fail(f"api/web/static/{path} missing: `python3 dev.py test` runs npm ci in api/web/static/vendor")
+
+
+def run_editor_query(page) -> list[list[str]]:
+    """Press the editor's run button and read YASR's table: cell texts row by row, without the row number."""
+    page.locator(".yasqe_queryButton").click()
+    page.locator(".yasr table.dataTable tbody tr td").first.wait_for()
+    rows = page.locator(".yasr table.dataTable tbody tr")
+    return [rows.nth(i).locator("td").all_inner_texts()[1:] for i in range(rows.count())]  # after the row number
+
+
+def test_editor_runs_the_three_hospitals_example_and_reads_the_table(tab):
+    require_vendored(f"{YASGUI}/yasgui.min.js")
+    page = tab.page
+    page.goto("/sparql")
+    page.get_by_role("link", name="Vilka partier vill ha tre akutsjukhus i sin region?").click()
+    page.wait_for_url("**/sparql?example=three-hospitals")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    rows = run_editor_query(page)
+    assert len(rows) == 6
+    assert any(SJVP_QUOTE in " ".join(cells) for cells in rows)
+    assert {r[1].strip() for r in rows if "SJVP" in r} == {"000_0410683bcf7f9b19.txt"}
+    assert tab.errors == []
+
+
+def test_editor_draws_a_chart_and_downloads_csv_through_the_endpoint(tab):
+    require_vendored(f"{YASGUI}/yasgui.min.js")
+    page = tab.page
+    page.goto("/sparql?example=measures-per-relation")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    relations = run_editor_query(page)
+    page.locator(".yasr .select_chart").click()
+    bars = page.locator(".pkg-chart svg rect")
+    bars.first.wait_for()
+    assert bars.count() == len(relations)
+    page.goto("/sparql?example=three-hospitals")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="CSV").click()
+    body = Path(download.value.path()).read_text("utf-8")
+    assert body.splitlines()[0] == CSV_HEADER and SJVP_QUOTE in body
+    assert tab.errors == []
+
+
+def test_editor_completes_the_vocabulary(tab):
+    require_vendored(f"{YASGUI}/yasgui.min.js")
+    page = tab.page
+    page.goto("/sparql?example=proposals")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    page.evaluate(
+        "() => policykgEditor.getTab().getYasqe().setValue('PREFIX pkg: <https://w3id.org/policykg/ns#>\\n"
+        "SELECT * WHERE { ?h a pkg:Hosp')"
+    )
+    page.evaluate(
+        "() => { const y = policykgEditor.getTab().getYasqe(); y.focus(); y.setCursor(y.lineCount(), 0); "
+        "y.autocomplete(); }"
+    )
+    hint = page.locator(".CodeMirror-hints li").first
+    hint.wait_for()
+    assert "pkg:Hospital" in page.locator(".CodeMirror-hints").inner_text()
+    assert tab.errors == []
+
+
+def test_plain_form_without_javascript_renders_the_table_on_the_server(plain_tab):
+    page = plain_tab.page
+    page.goto("/sparql?example=three-hospitals")
+    page.get_by_role("button", name="Kör frågan").click()
+    page.wait_for_url("**/sparql/table")
+    headers = page.locator("#results thead th").all_inner_texts()
+    assert headers == CSV_HEADER.split(",")
+    cells = page.locator("#results tbody td").all_inner_texts()
+    assert SJVP_QUOTE in cells and len(page.locator("#results tbody tr").all()) == 6
+
+
+def test_graph_view_draws_the_neighbourhood_and_nodes_lead_to_their_pages(tab, client):
+    require_vendored(CYTOSCAPE)
+    page = tab.page
+    page.goto("/graph?id=hospital/solleftea-sjukhus")
+    page.locator('[data-graph-id][data-ready="true"]').wait_for()
+    expected = client.get("/api/neighbours", params={"id": "hospital/solleftea-sjukhus", "max_nodes": 80}).json()
+    drawn = page.evaluate("() => document.querySelector('[data-graph-id]').policykgGraph.nodes().length")
+    assert drawn == len(expected["nodes"]) > 1
+    target = page.evaluate(
+        """() => { const el = document.querySelector('[data-graph-id]'); const box = el.getBoundingClientRect();
+        const node = el.policykgGraph.nodes().filter(n => n.data('page') && n.data('depth') === 1)[0];
+        const p = node.renderedPosition(); return {x: box.left + p.x, y: box.top + p.y, page: node.data('page')}; }"""
+    )
+    assert tab.errors == []
+    page.mouse.click(target["x"], target["y"])
+    page.wait_for_url(f"**{target['page']}")
