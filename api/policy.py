@@ -10,6 +10,7 @@ from api import models
 from api.deps import on_store, relation_name, resolve, resolve_kind, store
 from api.pagination import Limit, decode, known_cursor, page
 from api.security import WriteKey, upload_name_refusal
+from api.web.search import refresh as refresh_search
 from graph import measure_queries, queries
 from graph.loading import load_bytes, remove_proposal
 from loaders.read import DocumentError
@@ -113,6 +114,7 @@ async def upload(request: Request, file: UploadFile, _: WriteKey) -> dict:
         result = load_bytes(store(request), data, file.filename or "upload.txt")
     except DocumentError as err:
         raise HTTPException(400, str(err)) from None
+    refresh_search(request.app)
     return {"id": f"proposal/{result.slug}", "iri": entity_iri("proposal", result.slug), **result.__dict__}
 
 
@@ -120,4 +122,5 @@ async def upload(request: Request, file: UploadFile, _: WriteKey) -> dict:
 def delete(request: Request, slug: str, _: WriteKey) -> dict:
     if not remove_proposal(store(request), slug):
         raise HTTPException(404, f"unknown proposal {slug!r}; see GET /api/proposals")
+    refresh_search(request.app)
     return {"removed": slug}

@@ -30,7 +30,7 @@ def measure_page(store, limit: int, after: str | None, **filters) -> list[dict]:
     return measure_details(store, iris) if iris else []
 
 
-def measure_filters(actors=None, relation=None, target=None, goal=None, proposal=None) -> list[str]:
+def measure_filters(actors=None, relation=None, target=None, goal=None, proposal=None, committee=None) -> list[str]:
     """Patterns binding ?m inside its proposal's graph, the most selective first."""
     parts = []
     if relation and target:
@@ -41,6 +41,8 @@ def measure_filters(actors=None, relation=None, target=None, goal=None, proposal
         parts.append(f"?m ?rel <{target}> . FILTER(?rel IN ({in_list(RELATION_PROPS)}))")
     if goal:
         parts.append(f"?m pkg:servesGoal <{goal}> .")
+    if committee:
+        parts.append(f"?m pkg:committee <{committee}> .")
     if proposal:
         parts.append(f"?m pkg:statedIn <{proposal}> .")
     if actors:
