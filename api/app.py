@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 
 from api import browse, export, observability, policy, security, sparql, stances, texts
 from api.settings import Settings
@@ -42,7 +41,7 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
         app.include_router(module.router)
     for module in (home, entities, web_search, compare):  # the explorer's pages (api/web)
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=editor.STATIC), name="static")
+    app.mount("/static", editor.static_files(), name="static")
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:

@@ -92,3 +92,9 @@ def test_graph_page_names_the_entity_for_the_widget(client):
     assert 'data-graph-id="hospital/solleftea-sjukhus"' in response.text
     assert '<script src="/static/graph.js"></script>' in response.text
     assert client.get("/static/graph.js").status_code == 200
+
+
+def test_static_files_go_gzipped_to_clients_that_accept_it(client):
+    response = client.get("/static/sparql.js", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and response.headers["content-encoding"] == "gzip"
+    assert "Yasgui" in response.text
