@@ -10,7 +10,7 @@ from graph import stance_queries as sq
 
 MOST = 5000  # rows per listing on one page: every measure of the largest bundled proposal fits
 ACTOR_TYPES = {"Party", "Coalition", "Majority", "Person"}
-TARGET_TYPES = {"Hospital", "Service", "Committee", "Concept", "Region", "Municipality", "Place"}
+TARGET_TYPES = {"Hospital", "Service", "Committee", "Concept"}
 
 
 def entity_view(store, iri: str) -> tuple[str, dict]:
