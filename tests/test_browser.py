@@ -151,3 +151,62 @@ def test_graph_view_draws_the_neighbourhood_and_nodes_lead_to_their_pages(tab, c
     assert tab.errors == []
     page.mouse.click(target["x"], target["y"])
     page.wait_for_url(f"**{target['page']}")
+
+
+def test_search_for_solleftea_leads_to_the_hospital_and_a_quote_to_its_highlighted_line(tab):
+    page = tab.page
+    page.goto("/")
+    page.locator("#search-q").fill("Sollefteå")
+    page.locator("#search-box button[type=submit]").click()
+    page.wait_for_url("**/search?q=*")
+    page.locator('#search-results li[data-id="hospital/solleftea-sjukhus"] a.result-link').click()
+    page.wait_for_url("**/id/hospital/solleftea-sjukhus")
+    assert "Sollefteå sjukhus" in page.locator("h1").inner_text()
+    stance = page.locator("#target ul.stances li.stance").first
+    quote = stance.locator("blockquote.quote").inner_text()
+    link = stance.locator("a.source-link")
+    line = link.get_attribute("href").rsplit("#L", 1)[1]
+    link.click()
+    page.wait_for_url(f"**/text?hl={line}#L{line}")
+    highlighted = page.locator("#source li.hl")
+    assert highlighted.get_attribute("id") == f"L{line}"
+    assert highlighted.inner_text().split()[0] in quote
+    assert highlighted.is_visible() and page.evaluate("() => document.querySelector(':target').id") == f"L{line}"
+    assert tab.errors == []
+
+
+def test_party_page_lists_its_proposals_and_positions(tab):
+    page = tab.page
+    page.goto("/id/party/sjukvardspartiet-vasternorrland")
+    assert "Sjukvårdspartiet" in page.locator("h1").inner_text()
+    assert page.locator("#actor-proposals tbody tr").count() >= 1
+    assert page.locator("#actor-timeline tbody tr").count() >= 1
+    page.locator("#graph-link").click()
+    page.locator('[data-graph-id][data-ready="true"]').wait_for()
+    assert tab.errors == []
+
+
+def test_comparison_of_two_proposals_draws_bars(tab):
+    page = tab.page
+    page.goto("/compare")
+    boxes = page.locator("#compare-form input[type=checkbox]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.locator("#compare-form button[type=submit]").click()
+    page.wait_for_url("**/compare?p=*")
+    per_committee = page.locator("table.compare").first
+    assert per_committee.locator("thead th a").count() == 2
+    assert per_committee.locator(".bar").count() >= 1
+    assert tab.errors == []
+
+
+def test_home_walks_to_the_three_hospitals_answer(tab):
+    page = tab.page
+    page.goto("/")
+    assert tab.page.locator("#search-q").is_visible()
+    page.locator('a[href="/sparql?example=three-hospitals"]').first.click()
+    page.wait_for_url("**/sparql?example=three-hospitals")
+    if vendored(f"{YASGUI}/yasgui.min.js"):
+        page.locator(".yasqe .CodeMirror").wait_for()
+        assert any(SJVP_QUOTE in " ".join(cells) for cells in run_editor_query(page))
+    assert tab.errors == []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.middleware.gzip import GZipMiddleware
@@ -114,3 +114,9 @@ def editor_page(request: Request, status: int = 200, **extra) -> HTMLResponse:
 def graph_page(id: str) -> HTMLResponse:
     """The neighbourhood of one entity (`kind/slug`) as a clickable graph, fed by /api/neighbours."""
     return page("graph_view.html", entity=id, cytoscape=CYTOSCAPE if vendored(CYTOSCAPE) else None)
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask every site for one; a 404 would be a console error on every page."""
+    return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml")
