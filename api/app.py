@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import browse, export, observability, policy, security, sparql, stances, texts
 from api.settings import Settings
-from api.web import compare, editor, entities, home, render, sparql_table
-from api.web import search as web_search
+from api.web import editor, sparql_table
 from graph.factory import open_store
+from graph.query_pool import query_runner
 from graph.remote import RemoteStoreError
 
 
@@ -24,7 +26,10 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
         app.state.store = store or open_store(
             settings.store, settings.store_url, settings.read_only, settings.store_open_files
         )
+        app.state.queries = query_runner(app.state.store, settings)
+        print(f"SPARQL queries: {app.state.queries.describe()}", file=sys.stderr)
         yield
+        app.state.queries.close()
         app.state.store.flush()
 
     app = FastAPI(
@@ -39,15 +44,11 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     observability.install(app)
     for module in (sparql, browse, policy, texts, export, stances, editor, sparql_table):
         app.include_router(module.router)
-    for module in (home, entities, web_search, compare):  # the explorer's pages (api/web)
-        app.include_router(module.router)
-    app.mount("/static", editor.static_files(), name="static")
+    app.mount("/static", StaticFiles(directory=editor.STATIC), name="static")
 
     @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        if render.wants_page(request):
-            return render.error_page(request, exc.status_code, exc.detail)
-        return JSONResponse({"error": exc.detail, "status": exc.status_code}, exc.status_code)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": exc.detail, "status": exc.status_code}, exc.status_code, exc.headers)
 
     @app.exception_handler(RemoteStoreError)
     async def store_unavailable(_: Request, exc: RemoteStoreError) -> JSONResponse:
@@ -57,5 +58,14 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         return JSONResponse({"error": f"invalid parameters: {problems}", "status": 422}, 422)
+
+    @app.get("/", tags=["meta"], summary="What this service offers")
+    def index() -> dict:
+        return {
+            "name": "PolicyKG",
+            "docs": "/docs",
+            "sparql": "/sparql",
+            "endpoints": sorted(p for p in app.openapi()["paths"] if p.startswith("/api")),
+        }
 
     return app

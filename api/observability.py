@@ -58,6 +58,9 @@ class Metrics:
             "# HELP policykg_queries_timed_out_total SPARQL queries stopped at the time limit",
             "# TYPE policykg_queries_timed_out_total counter",
             f"policykg_queries_timed_out_total {sparql_engine.TIMED_OUT[0]}",
+            "# HELP policykg_queries_rejected_total SPARQL queries answered 429, all workers busy",
+            "# TYPE policykg_queries_rejected_total counter",
+            f"policykg_queries_rejected_total {sparql_engine.REJECTED[0]}",
         ]
         if store_size is not None:
             out += ["# HELP policykg_store_triples triples in the store", "# TYPE policykg_store_triples gauge"]

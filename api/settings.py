@@ -11,6 +11,7 @@ from graph.store import MIN_OPEN_FILES
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_CORPUS = ROOT / "data" / "corpus"
 DEFAULT_STORE = ROOT / "var" / "store"
+DEFAULT_WORKERS = min(4, max(2, os.cpu_count() or 2))
 
 
 def _list(value: str) -> list[str]:
@@ -42,7 +43,16 @@ class Settings:
         default_factory=lambda: os.environ.get("POLICYKG_ALLOW_ANONYMOUS_WRITES", "") == "1"
     )
     max_upload_bytes: int = field(default_factory=lambda: _number("POLICYKG_MAX_UPLOAD", str(5 * 2**20)))
+    # SPARQL worker processes (0: threads, not killable), the queue for a free one, and each client's share of both
+    query_workers: int = field(default_factory=lambda: _number("POLICYKG_QUERY_WORKERS", str(DEFAULT_WORKERS)))
+    query_queue: int = field(default_factory=lambda: _number("POLICYKG_QUERY_QUEUE", "-1"))
+    query_per_client: int = field(default_factory=lambda: _number("POLICYKG_QUERY_PER_CLIENT", "-1"))
 
     def __post_init__(self) -> None:
         if self.store_open_files and self.store_open_files < MIN_OPEN_FILES:
             raise ValueError(f"POLICYKG_STORE_OPEN_FILES must be 0 (pyoxigraph's choice) or at least {MIN_OPEN_FILES}")
+        slots = self.query_workers or DEFAULT_WORKERS
+        if self.query_queue < 0:
+            self.query_queue = slots  # unset: as many may wait as run
+        if self.query_per_client < 0:
+            self.query_per_client = max(1, slots - 1)  # unset: one client never holds every worker

@@ -8,53 +8,24 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from api.web.editor import editor_page, wants_html
-from graph import results
-from graph.sparql import QueryRefused, Result, run_async
-from ontology.terms import PREFIXES
+from graph.sparql import QueryRefused
 
 router = APIRouter(tags=["sparql"])
 
 
-def negotiate(accept: str, table: dict, default: str) -> str:
-    """The first media type in Accept (by q order, then position) that we can produce."""
-    offers = []
-    for position, part in enumerate(accept.split(",")):
-        media, *params = [p.strip() for p in part.split(";")]
-        q = next((float(p[2:]) for p in params if p.startswith("q=")), 1.0)
-        offers.append((-q, position, media.lower()))
-    for _, _, media in sorted(offers):
-        if media in table:
-            return media
-        if media in ("*/*", "application/*", "text/*"):
-            return default
-    if not accept.strip():
-        return default
-    raise HTTPException(406, f"cannot produce {accept!r}; acceptable: {', '.join(table)}")
-
-
-def respond(result: Result, accept: str) -> Response:
-    if result.form == "graph":
-        media = negotiate(accept, results.GRAPH_TYPES, "text/turtle")
-        body = results.serialize_triples(result.triples, results.GRAPH_TYPES[media], PREFIXES)
-        return Response(body, media_type=media)
-    media = negotiate(accept, results.SELECT_TYPES, "application/sparql-results+json")
-    kind = results.SELECT_TYPES[media]
-    if result.form == "ask":
-        return Response(results.serialize_ask(result.answer, kind), media_type=media)
-    return Response(results.serialize_select(result.variables, result.rows, kind), media_type=media)
-
-
 async def execute(request: Request, query: str | None) -> Response:
-    """The query runs, and its answer is serialised, on the query pool (it may run to the time limit)."""
+    """The query runs, and its answer is serialised, in a query worker (graph/query_pool.py)."""
     if not query or not query.strip():
         raise HTTPException(400, "missing SPARQL query: pass it as ?query=… or POST it")
     settings, accept = request.app.state.settings, request.headers.get("accept", "")
+    client = request.client.host if request.client else ""
     try:
-        return await run_async(
-            request.app.state.store, query, settings.query_timeout, settings.max_results, lambda r: respond(r, accept)
+        body, media = await request.app.state.queries.run(
+            query, accept, settings.query_timeout, settings.max_results, client
         )
     except QueryRefused as err:
-        raise HTTPException(err.status, str(err)) from None
+        raise HTTPException(err.status, str(err), headers=err.headers) from None
+    return Response(body, media_type=media)
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET)")

@@ -1,4 +1,8 @@
-"""Guarded SPARQL execution for untrusted queries: read-only, no SERVICE, time and row limits."""
+"""Guarded SPARQL execution for untrusted queries: read-only, no SERVICE, time and row limits.
+
+`answer` is one query from text to response body: guard, run, serialise. The server runs it in killable worker
+processes (graph/query_pool.py); `run` is the command line's in-process form.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,28 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
+from graph import results
 from graph.sparql_guard import verdict
 from graph.store import solution_row
+from ontology.terms import PREFIXES
 
 T = TypeVar("T")
-TIMED_OUT = [0]  # queries answered 503 at the time limit, for /metrics
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sparql")
+TIMED_OUT = [0]  # queries stopped (or, without worker processes, answered 503) at the time limit, for /metrics
+REJECTED = [0]  # queries answered 429: every worker busy and the queue full, or the client over its share
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sparql")  # `policykg query` and `run_async`
 
 
 class QueryRefused(ValueError):
-    """A query we will not run; `status` is the HTTP status to answer with."""
+    """A query we will not run; `status` is the HTTP status to answer with, `headers` go with it."""
 
-    def __init__(self, message: str, status: int = 400):
+    def __init__(self, message: str, status: int = 400, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status = status
+        self.headers = headers
 
 
 @dataclass
@@ -33,6 +41,15 @@ class Result:
     rows: list[dict]
     triples: list[ox.Triple]
     answer: bool = False
+
+
+class Answer(NamedTuple):
+    """A query's HTTP answer as it crosses from a worker process: a body and its media type, or a refusal."""
+
+    status: int
+    body: bytes = b""
+    media: str = ""
+    error: str = ""
 
 
 def check(query: str) -> None:
@@ -69,6 +86,52 @@ def too_many(limit: int) -> str:
     return f"the result has more than {limit} rows; add a LIMIT or narrow the query"
 
 
+def negotiate(accept: str, table: dict, default: str) -> str:
+    """The first media type in Accept (by q order, then position) that we can produce."""
+    offers = []
+    for position, part in enumerate(accept.split(",")):
+        media, *params = [p.strip() for p in part.split(";")]
+        q = next((float(p[2:]) for p in params if p.startswith("q=")), 1.0)
+        offers.append((-q, position, media.lower()))
+    for _, _, media in sorted(offers):
+        if media in table:
+            return media
+        if media in ("*/*", "application/*", "text/*"):
+            return default
+    if not accept.strip():
+        return default
+    raise QueryRefused(f"cannot produce {accept!r}; acceptable: {', '.join(table)}", 406)
+
+
+def render(result: Result, accept: str) -> tuple[bytes, str]:
+    """The result's body and media type as Accept asks, so that serialising happens where the query ran."""
+    if result.form == "graph":
+        media = negotiate(accept, results.GRAPH_TYPES, "text/turtle")
+        return results.serialize_triples(result.triples, results.GRAPH_TYPES[media], PREFIXES), media
+    media = negotiate(accept, results.SELECT_TYPES, "application/sparql-results+json")
+    kind = results.SELECT_TYPES[media]
+    if result.form == "ask":
+        return results.serialize_ask(result.answer, kind), media
+    return results.serialize_select(result.variables, result.rows, kind), media
+
+
+def answer(store, query: str, accept: str, max_rows: int) -> Answer:
+    """Guard, run and serialise one query; refusals become Answers, a failure to read the store raises OSError."""
+    try:
+        check(query)
+        body, media = render(collect(store, query, max_rows), accept)
+    except QueryRefused as err:
+        return Answer(err.status, error=str(err))
+    return Answer(200, body, media)
+
+
+def failure(err: OSError) -> Answer:
+    """The answer when the engine failed: a refused socket is the worker's network block (graph/sandbox.py)."""
+    if isinstance(err, PermissionError):
+        return Answer(403, error="the query tried to reach the network, which query workers cannot")
+    return Answer(503, error=f"the store could not be read: {err}")
+
+
 def run(store, query: str, timeout: float, max_rows: int) -> Result:
     """Run a user's query with limits; raises QueryRefused with a message that says what to fix."""
     check(query)
@@ -81,16 +144,15 @@ def run(store, query: str, timeout: float, max_rows: int) -> Result:
 
 
 async def run_async(store, query: str, timeout: float, max_rows: int, finish: Callable[[Result], T]) -> T:
-    """`run` for the event loop, with `finish` (serialising the answer) in the same pool thread: awaited there, the
-    request makes one thread hand-over, where a sync endpoint handing on to the pool made two."""
+    """`run` for the event loop with `finish` in the same thread, for pages that need the Result itself (threads:
+    not stopped at the limit, unlike /sparql's worker processes)."""
 
     def work() -> T:
-        check(query)  # parsing a long query takes a while: here, not on the event loop
+        check(query)
         return finish(collect(store, query, max_rows))
 
-    future = _POOL.submit(work)
     try:
-        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+        return await asyncio.wait_for(asyncio.wrap_future(_POOL.submit(work)), timeout)
     except TimeoutError:
         TIMED_OUT[0] += 1
         raise QueryRefused(timed_out(timeout), 503) from None

@@ -131,6 +131,11 @@ class EmbeddedStore:
                     self._memo.popitem(last=False)
         return value
 
+    @property
+    def generation(self) -> int:
+        """Changes when a write begins and when it ends: query workers reopen their read-only view on a change."""
+        return self._generation
+
     def _forget(self) -> None:
         """Called before and after every write: the memo empties and answers begun meanwhile are not kept."""
         with self._lock:
