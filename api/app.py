@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi.responses import JSONResponse, Response
 
 from api import browse, export, observability, policy, security, sparql, stances, texts
 from api.settings import Settings
-from api.web import editor, sparql_table
+from api.web import compare, editor, entities, home, render, sparql_table
+from api.web import search as web_search
 from graph.factory import open_store
 from graph.query_pool import query_runner
 from graph.remote import RemoteStoreError
@@ -44,10 +44,14 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     observability.install(app)
     for module in (sparql, browse, policy, texts, export, stances, editor, sparql_table):
         app.include_router(module.router)
-    app.mount("/static", StaticFiles(directory=editor.STATIC), name="static")
+    for module in (home, entities, web_search, compare):  # the explorer's pages (api/web)
+        app.include_router(module.router)
+    app.mount("/static", editor.static_files(), name="static")
 
     @app.exception_handler(HTTPException)
-    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if render.wants_page(request):
+            return render.error_page(request, exc.status_code, exc.detail)
         return JSONResponse({"error": exc.detail, "status": exc.status_code}, exc.status_code, exc.headers)
 
     @app.exception_handler(RemoteStoreError)
@@ -58,14 +62,5 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
     async def bad_parameters(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         return JSONResponse({"error": f"invalid parameters: {problems}", "status": 422}, 422)
-
-    @app.get("/", tags=["meta"], summary="What this service offers")
-    def index() -> dict:
-        return {
-            "name": "PolicyKG",
-            "docs": "/docs",
-            "sparql": "/sparql",
-            "endpoints": sorted(p for p in app.openapi()["paths"] if p.startswith("/api")),
-        }
 
     return app
