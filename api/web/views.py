@@ -87,7 +87,7 @@ def target_view(store, iri: str) -> tuple[str, dict]:
         "entity": entity_ref(store, iri),
         "region": next(iter(eq.related(store, iri, "pkg:inRegion")), None),
         "category": eq.related(store, iri, "pkg:category"),
-        "by_relation": by_relation(measures),
+        "by_relation": by_relation(measures, proposal_refs(store, {m["proposal"]["iri"] for m in measures})),
         "measures": measures,
         "frames": queries.frame_page(store, MOST, None, committee=iri) if committee else [],
         "stances": sq.group_by_polarity(stances),
@@ -96,16 +96,20 @@ def target_view(store, iri: str) -> tuple[str, dict]:
     }
 
 
-def by_relation(measures: list[dict]) -> list[dict]:
-    """Per relation and proposal: how many measures and their signed sum (what "who does what" summarises)."""
+def by_relation(measures: list[dict], proposals: dict[str, dict]) -> list[dict]:
+    """Per relation and proposal: who proposes it, how many measures and their signed sum ("who does what")."""
     groups: dict[tuple, dict] = {}
     for m in measures:
         key = (m["relation"] or "affects", m["proposal"]["iri"])
-        group = groups.setdefault(key, {"relation": key[0], "proposal": m["proposal"], "measures": 0, "msek": None})
+        group = groups.setdefault(
+            key, {"relation": key[0], "proposal": proposals[key[1]], "actors": {}, "measures": 0, "msek": None}
+        )
         group["measures"] += 1
+        group["actors"].update((a["iri"], a) for a in m["actors"])
         if m["amount_msek"] is not None:
             group["msek"] = round((group["msek"] or 0) + m["amount_msek"], 3)
-    return sorted(groups.values(), key=lambda g: (g["relation"], g["proposal"]["iri"]))
+    rows = [{**g, "actors": sorted(g["actors"].values(), key=lambda a: a["iri"])} for g in groups.values()]
+    return sorted(rows, key=lambda g: (g["relation"], g["proposal"]["iri"]))
 
 
 def measure_view(store, iri: str) -> tuple[str, dict]:
@@ -131,8 +135,9 @@ def entity_ref(store, iri: str) -> dict:
 
 def proposal_ref(store, iri: str) -> dict:
     """A proposal's link with its title, region and period (proposals carry a title, not a label)."""
-    found = queries.list_proposals(store, [iri])
-    if not found:
-        return queries.ref(iri, None)
-    p = found[0]
-    return {k: p[k] for k in ("id", "iri", "label", "region", "period")}
+    return proposal_refs(store, {iri}).get(iri) or queries.ref(iri, None)
+
+
+def proposal_refs(store, iris: set[str]) -> dict[str, dict]:
+    found = queries.list_proposals(store, sorted(iris)) if iris else []
+    return {p["iri"]: {k: p[k] for k in ("id", "iri", "label", "region", "period")} for p in found}
