@@ -37,6 +37,8 @@ class Measure(Ref):
     amount_msek: float | None = Field(description="signed MSEK: + spending, − saving")
     amount_period: str | None
     yearly: list[YearAmount] = Field(default=[], description="a budget row's figure per year column, in MSEK")
+    source: str | None = Field(description="where it stands: list, decision, table or running_text")
+    confidence: float | None = Field(description="0–1: how often measures from such a place were right on the gold")
     proposal: Ref
     goal: Ref | None
     committee: Ref | None

@@ -44,6 +44,7 @@ async def measures(
     target: str | None = None,
     goal: str | None = None,
     proposal: str | None = None,
+    min_confidence: Annotated[float | None, Query(ge=0, le=1, description="keep measures this trusted")] = None,
     limit: Limit = 50,
     cursor: str | None = None,
 ) -> dict:
@@ -56,6 +57,7 @@ async def measures(
             "target": resolve(request, target, "target"),
             "goal": resolve(request, goal, "goal"),
             "proposal": resolve_kind(request, proposal, "proposal"),
+            "min_confidence": min_confidence,
         }
         return measure_queries.list_measures(store(request), limit, after, **filters)
 

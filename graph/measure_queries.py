@@ -9,7 +9,18 @@ from graph.queries import actor_and_groups, labels_for, ref, value
 from ontology.terms import PKG, RELATIONS, in_list, iri_list
 
 RELATION_PROPS = sorted({PKG + local for local in RELATIONS.values()})
-FIELDS = ["text", "quote", "sourceLine", "measureKind", "amount", "amountPeriod", "effect"]  # pkg: properties
+# pkg: properties
+FIELDS = [
+    "text",
+    "quote",
+    "sourceLine",
+    "measureKind",
+    "amount",
+    "amountPeriod",
+    "effect",
+    "extractedFrom",
+    "confidence",
+]
 LINKS = ["statedIn", "servesGoal", "committee", "proposedBy"]  # pkg: properties whose objects need a label
 
 
@@ -30,7 +41,9 @@ def measure_page(store, limit: int, after: str | None, **filters) -> list[dict]:
     return measure_details(store, iris) if iris else []
 
 
-def measure_filters(actors=None, relation=None, target=None, goal=None, proposal=None, committee=None) -> list[str]:
+def measure_filters(
+    actors=None, relation=None, target=None, goal=None, proposal=None, committee=None, min_confidence=None
+) -> list[str]:
     """Patterns binding ?m inside its proposal's graph, the most selective first."""
     parts = []
     if relation and target:
@@ -47,6 +60,8 @@ def measure_filters(actors=None, relation=None, target=None, goal=None, proposal
         parts.append(f"?m pkg:statedIn <{proposal}> .")
     if actors:
         parts.append(one_of("?m", "pkg:proposedBy", actors, leading=not parts))
+    if min_confidence is not None:
+        parts.append(f"?m pkg:confidence ?confidence . FILTER(?confidence >= {float(min_confidence)})")
     # proposedBy, servesGoal and the relation properties only ever describe measures (their rdfs:domain)
     return parts or ["?m a pkg:Measure ."]
 
@@ -88,6 +103,8 @@ def measure_row(iri: str, facts: dict[str, list], labels: dict[str, str]) -> dic
         "kind": value(one("measureKind")),
         "amount_msek": value(one("amount")),
         "amount_period": value(one("amountPeriod")),
+        "source": value(one("extractedFrom")),
+        "confidence": value(one("confidence")),
         "proposal": linked("statedIn"),
         "goal": linked("servesGoal"),
         "committee": linked("committee"),

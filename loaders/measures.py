@@ -187,6 +187,11 @@ def in_list_context(doc: Document, index: int) -> bool:
     return intro is None or intro.kind in ("heading", "item") or is_proposal_lead_in(intro.text)
 
 
+def confidence_of(source: str) -> float:
+    """How far to trust a measure of this source (list, table, decision, running_text), from the lexicon."""
+    return lexicon()["confidence"][source]
+
+
 def new_measure(doc: Document, block: Block, text: str, kind: str, source: str) -> Measure:
     serial = sum(1 for m in doc.measures if m.line == block.line) + 1
     iri = entity_iri("measure", f"{doc.slug}-l{block.line}-{serial}")

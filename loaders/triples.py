@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 
+from loaders.measures import confidence_of
 from loaders.records import Actor, Document, Goal, Measure, Stance, Target
 from loaders.version import EXTRACTOR_VERSION
 from ontology.terms import DCTERMS, ORG, PKG, QB, RDF, RDFS, RELATIONS, XSD, Term, graph_iri
@@ -97,6 +98,7 @@ def measure_triples(doc: Document, m: Measure) -> Iterator[Triple]:
     yield s, PKG + "text", lit(m.text)
     yield s, PKG + "measureKind", lit(m.kind)
     yield s, PKG + "extractedFrom", lit(m.source)
+    yield s, PKG + "confidence", lit(confidence_of(m.source), "decimal")
     yield from evidence(s, m.quote or m.text, m.line)
     for actor in m.actors:
         yield s, PKG + "proposedBy", iri(actor)

@@ -201,6 +201,18 @@ def test_pagination_walks_every_measure_once(client):
     assert len(seen) == len(set(seen)) == count(client, "?m a pkg:Measure")
 
 
+def test_confidence_keeps_list_items_and_table_rows_and_drops_running_text(client):
+    """Every measure says where it stands and how far to trust it; min_confidence filters on that."""
+    every = walk(client, "/api/measures", limit=1000)
+    assert {m["source"] for m in every} >= {"list", "table", "running_text"}
+    trust = {m["source"]: m["confidence"] for m in every}
+    assert trust["running_text"] < trust["list"] and trust["running_text"] < trust["table"]
+    firm = walk(client, "/api/measures", min_confidence=trust["list"], limit=1000)
+    assert firm and all(m["confidence"] >= trust["list"] for m in firm)
+    assert len(firm) == sum(m["confidence"] >= trust["list"] for m in every) < len(every)
+    assert client.get("/api/measures", params={"min_confidence": 2}).status_code == 422
+
+
 def test_measure_pages_are_in_document_order_under_every_filter(client):
     """Small pages over a filtered listing give the same measures, in order, as one big page."""
     for params in ({"actor": "party/moderaterna"}, {"actor": "party/moderaterna", "relation": "funds"},

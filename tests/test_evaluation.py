@@ -319,6 +319,17 @@ def test_robustness_covers_every_bundled_document_and_flags_nothing(harness):
     assert "## Robustness on every bundled document" in markdown
 
 
+def test_confidence_per_source_is_the_precision_measured_on_the_gold(harness):
+    """pkg:confidence (loaders/lexicon/measures.toml) stays within 0.1 of what the gold measures for each source."""
+    report, _ = harness
+    measured = report["overall"]["metrics"]
+    lexicon = Path(__file__).parent.parent / "loaders" / "lexicon" / "measures.toml"
+    confidence = tomllib.loads(lexicon.read_text("utf-8"))["confidence"]
+    for source in ("list", "decision", "table"):
+        assert abs(confidence[source] - measured["core_precision"]) <= 0.1, (source, measured["core_precision"])
+    assert abs(confidence["running_text"] - measured["prose_precision"]) <= 0.1, measured["prose_precision"]
+
+
 KNOWN_BELOW = tomllib.loads((Path(__file__).parent / "fixtures" / "known_below_target.toml").read_text("utf-8"))
 
 
