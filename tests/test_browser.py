@@ -140,7 +140,7 @@ def test_graph_view_draws_the_neighbourhood_and_nodes_lead_to_their_pages(tab, c
     page = tab.page
     page.goto("/graph?id=hospital/solleftea-sjukhus")
     page.locator('[data-graph-id][data-ready="true"]').wait_for()
-    expected = client.get("/api/neighbours", params={"id": "hospital/solleftea-sjukhus", "max_nodes": 80}).json()
+    expected = client.get("/api/neighbours", params={"id": "hospital/solleftea-sjukhus", "max_nodes": 40}).json()
     drawn = page.evaluate("() => document.querySelector('[data-graph-id]').policykgGraph.nodes().length")
     assert drawn == len(expected["nodes"]) > 1
     target = page.evaluate(

@@ -90,8 +90,10 @@ def test_graph_page_names_the_entity_for_the_widget(client):
     response = client.get("/graph", params={"id": "hospital/solleftea-sjukhus"})
     assert response.status_code == 200
     assert 'data-graph-id="hospital/solleftea-sjukhus"' in response.text
+    assert '<a href="/id/hospital/solleftea-sjukhus">Sollefteå sjukhus</a></h1>' in response.text
     assert '<script src="/static/graph.js"></script>' in response.text
     assert client.get("/static/graph.js").status_code == 200
+    assert client.get("/graph", params={"id": "hospital/nowhere"}).status_code == 404
 
 
 def test_static_files_go_gzipped_to_clients_that_accept_it(client):

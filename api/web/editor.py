@@ -13,6 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.middleware.gzip import GZipMiddleware
 
+from api.deps import resolve, store
+from graph.queries import labels_for
 from ontology.terms import ONTOLOGY_FILE, PREFIXES, SPARQL_PREFIXES
 
 HERE = Path(__file__).resolve().parent
@@ -111,9 +113,11 @@ def editor_page(request: Request, status: int = 200, **extra) -> HTMLResponse:
 
 
 @router.get("/graph", response_class=HTMLResponse)
-def graph_page(id: str) -> HTMLResponse:
-    """The neighbourhood of one entity (`kind/slug`) as a clickable graph, fed by /api/neighbours."""
-    return page("graph_view.html", entity=id, cytoscape=CYTOSCAPE if vendored(CYTOSCAPE) else None)
+def graph_page(request: Request, id: str) -> HTMLResponse:
+    """The neighbourhood of one entity (`kind/slug`) as a clickable graph, fed by /api/neighbours; 404 if unknown."""
+    iri = resolve(request, id)
+    label = labels_for(store(request), [iri]).get(iri, id)
+    return page("graph_view.html", entity=id, label=label, cytoscape=CYTOSCAPE if vendored(CYTOSCAPE) else None)
 
 
 @router.get("/favicon.ico")

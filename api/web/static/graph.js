@@ -1,5 +1,6 @@
 // The neighbourhood graph: any element with data-graph-id="kind/slug" becomes a cytoscape view of
-// /api/neighbours, each node a link to its page /id/{kind}/{slug}. Include this one script; it loads cytoscape.
+// /api/neighbours (data-depth, data-max-nodes: 1 and 40 unless set), each node a link to its page /id/{kind}/{slug}.
+// Include this one script; it loads cytoscape.
 (function () {
   "use strict";
   const CYTOSCAPE = "/static/vendor/node_modules/cytoscape/dist/cytoscape.min.js";
@@ -15,11 +16,18 @@
     });
   }
 
+  const COLOURS = { party: "#2f6fb4", coalition: "#2f6fb4", majority: "#2f6fb4", proposal: "#6b4fa8",
+    measure: "#2f8f5b", goal: "#8f7a2f", stance: "#b47a2f", hospital: "#b4462f", concept: "#4f8fa8" };
+
   function elements(data) {
-    const nodes = data.nodes.map((n) => ({
-      data: { id: n.iri, label: n.label, page: n.id ? `/id/${n.id}` : null, depth: n.depth },
-      classes: n.depth === 0 ? "centre" : "",
-    }));
+    const nodes = data.nodes.map((n) => {
+      const kind = n.id ? n.id.split("/")[0] : "";
+      return {
+        data: { id: n.iri, label: n.label, page: n.id ? `/id/${n.id}` : null, depth: n.depth, kind,
+          colour: COLOURS[kind] || "#667" },
+        classes: n.depth === 0 ? "centre" : "",
+      };
+    });
     const edges = data.edges.map((e, i) => ({
       data: { id: `e${i}`, source: e.source, target: e.target, label: e.relation },
     }));
@@ -39,18 +47,21 @@
     element.replaceChildren(list);
   }
 
+  // Node labels wrap short; edge labels show only around the node under the pointer, so a star stays legible.
   const STYLE = [
-    { selector: "node", style: { label: "data(label)", "font-size": 10, "background-color": "#2f6fb4",
-      "text-wrap": "ellipsis", "text-max-width": 140, width: 14, height: 14 } },
-    { selector: "node.centre", style: { "background-color": "#b4462f", width: 22, height: 22 } },
+    { selector: "node", style: { label: "data(label)", "font-size": 9, "background-color": "data(colour)",
+      "text-wrap": "ellipsis", "text-max-width": 120, width: 14, height: 14, color: "#223" } },
+    { selector: "node.centre", style: { width: 26, height: 26, "font-size": 12, "font-weight": "bold" } },
     { selector: "edge", style: { label: "data(label)", "font-size": 8, "curve-style": "bezier", width: 1,
-      "target-arrow-shape": "triangle", "line-color": "#99a", "target-arrow-color": "#99a", color: "#556" } },
+      "target-arrow-shape": "triangle", "line-color": "#bbc", "target-arrow-color": "#bbc", "text-opacity": 0 } },
+    { selector: "edge.near", style: { "text-opacity": 1, "line-color": "#556", "target-arrow-color": "#556" } },
   ];
 
   async function mount(element) {
     const id = element.dataset.graphId;
     const depth = element.dataset.depth || "1";
-    const response = await fetch(`/api/neighbours?id=${encodeURIComponent(id)}&depth=${depth}&max_nodes=80`);
+    const most = element.dataset.maxNodes || "40";
+    const response = await fetch(`/api/neighbours?id=${encodeURIComponent(id)}&depth=${depth}&max_nodes=${most}`);
     if (!response.ok) {
       element.textContent = `Inga grannar: ${response.status}`;
       return;
@@ -64,7 +75,10 @@
       return;
     }
     const view = cytoscape({ container: element, elements: elements(data), style: STYLE,
-      layout: { name: "cose", animate: false } });
+      layout: { name: "concentric", concentric: (n) => 10 - n.data("depth"), levelWidth: () => 1,
+        minNodeSpacing: 28, animate: false } });
+    view.on("mouseover", "node", (event) => event.target.connectedEdges().addClass("near"));
+    view.on("mouseout", "node", (event) => event.target.connectedEdges().removeClass("near"));
     view.on("tap", "node", (event) => {
       const page = event.target.data("page");
       if (page) window.location.assign(page);
