@@ -6,6 +6,7 @@ import argparse
 import csv
 import json
 import sys
+import time
 from pathlib import Path
 
 from api import security
@@ -13,9 +14,9 @@ from api.settings import BUNDLED_CORPUS, DEFAULT_STORE, Settings
 from evaluation import cli as evaluation
 from graph import queries
 from graph.factory import open_store
-from graph.loading import ensure_reference, load_paths
+from graph.loading import LoadResult, default_jobs, ensure_reference, load_paths
+from graph.parsing import Limits
 from graph.sparql import QueryRefused, run
-from loaders.read import DocumentError
 
 
 def progress(items):
@@ -36,21 +37,52 @@ def positive(value: str) -> int:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    store = configured_store(args.settings, args.store, args.store_url)
-    ensure_reference(store)
+    """Load every document it can; exit 2 if any failed (each named with its cause), after the others are in."""
     try:
-        results = load_paths(store, [Path(p) for p in args.paths], progress, jobs=args.jobs)
-    except (DocumentError, FileNotFoundError) as err:
+        limits = Limits.from_environment()
+    except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    for r in results:
-        print(
-            f"{r.status:9} {r.slug:40} {r.measures:4} measures {r.goals:3} goals "
-            f"{r.triples:6} triples  ({r.source_file})"
-        )
-    print(f"{len(results)} documents; store holds {store.size()} triples")
+    store = configured_store(args.settings, args.store, args.store_url)
+    ensure_reference(store)
+    started = time.monotonic()
+    try:
+        results = load_paths(store, [Path(p) for p in args.paths], progress, jobs=args.jobs, limits=limits)
+    except FileNotFoundError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     store.flush()
-    return 0
+    for r in results:
+        if r.status != "failed":
+            print(
+                f"{r.status:9} {r.slug:40} {r.measures:4} measures {r.goals:3} goals "
+                f"{r.triples:6} triples  ({r.source_file})"
+            )
+    print(summary(results, time.monotonic() - started, store.size()))
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        print(f"error: {r.cause}", file=sys.stderr)
+    return 2 if failed else 0
+
+
+def summary(results: list[LoadResult], seconds: float, store_triples: int) -> str:
+    """The table a long load ends with: what was loaded, skipped and refused (with why), and how fast."""
+    groups = {
+        "loaded": [r for r in results if r.status in ("added", "replaced")],
+        "skipped unchanged": [r for r in results if r.status == "unchanged"],
+        "failed": [r for r in results if r.status == "failed"],
+    }
+    lines = [f"{'':20} {'documents':>9} {'triples':>10}"]
+    for label, rows in groups.items():
+        triples = f"{sum(r.triples for r in rows):,}" if label != "failed" else ""
+        lines.append(f"{label:20} {len(rows):9,} {triples:>10}")
+    for r in groups["failed"]:
+        lines.append(f"  failed: {r.source_file}: {r.cause.removeprefix(Path(r.source_file).name + ': ')}")
+    rate = len(results) / seconds if seconds else 0.0
+    lines.append(
+        f"{len(results)} documents in {seconds:.1f} s ({rate:.2f} documents/s); store holds {store_triples:,} triples"
+    )
+    return "\n".join(lines)
 
 
 def bundled_store(settings: Settings) -> None:
@@ -58,7 +90,7 @@ def bundled_store(settings: Settings) -> None:
     store = configured_store(settings, settings.store)
     ensure_reference(store)
     for r in load_paths(store, [BUNDLED_CORPUS], progress):
-        print(f"{r.status:9} {r.slug} ({r.measures} measures)", file=sys.stderr)
+        print(f"{r.status:9} {r.slug} ({r.measures} measures){r.cause}", file=sys.stderr)
     store.flush()
     del store
 
@@ -69,6 +101,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.app import create_app
 
     settings = args.settings
+    try:
+        Limits.from_environment()  # uploads are read under these: a bad value fails now, not at the first upload
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     settings.store_url = args.store_url or settings.store_url
     if args.store:
         settings.store = args.store
@@ -152,7 +189,11 @@ def parser() -> argparse.ArgumentParser:
     store_args(p)
     p.add_argument("paths", nargs="+")
     p.add_argument(
-        "--jobs", type=positive, default=1, help="worker processes that extract (one process writes); default 1"
+        "--jobs",
+        type=positive,
+        default=default_jobs(),
+        help="worker processes that read and extract, under POLICYKG_PARSE_TIMEOUT and POLICYKG_PARSE_MEMORY_MB "
+        "(one process writes); default: one per core",
     )
     p.set_defaults(func=cmd_load)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 
 from api import models
 from api.deps import on_store, relation_name, resolve, resolve_kind, store
@@ -12,7 +13,8 @@ from api.pagination import Limit, decode, known_cursor, page
 from api.security import WriteKey, upload_name_refusal
 from api.web.search import refresh as refresh_search
 from graph import measure_queries, queries
-from graph.loading import load_bytes, remove_proposal
+from graph.loading import load_read, remove_proposal
+from graph.parsing import Limits, OverLimit, extract_limited
 from loaders.read import DocumentError
 from ontology.terms import entity_iri
 
@@ -112,10 +114,14 @@ async def upload(request: Request, file: UploadFile, _: WriteKey) -> dict:
     data = await file.read(request.app.state.settings.max_upload_bytes + 1)
     if len(data) > request.app.state.settings.max_upload_bytes:
         raise HTTPException(413, "the file is larger than the upload limit (POLICYKG_MAX_UPLOAD)")
-    try:
-        result = load_bytes(store(request), data, file.filename or "upload.txt")
+    name = file.filename or "upload.txt"
+    try:  # read in a worker process under the parse limits; the store is written here, one upload at a time
+        doc = await run_in_threadpool(extract_limited, data, name, Limits.from_environment())
+    except OverLimit as err:
+        raise HTTPException(413, str(err)) from None
     except DocumentError as err:
         raise HTTPException(400, str(err)) from None
+    result = load_read(store(request), doc, data)
     refresh_search(request.app)
     return {"id": f"proposal/{result.slug}", "iri": entity_iri("proposal", result.slug), **result.__dict__}
 

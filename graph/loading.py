@@ -5,16 +5,20 @@ A document that fails to extract never touches the store, so the graph stays as 
 
 from __future__ import annotations
 
-import multiprocessing
+import hashlib
+import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graph.inference import recompute_inferred
+from graph.parsing import Limits, Parsed, Pool
 from loaders.pipeline import extract
+from loaders.read import DocumentError
 from loaders.records import Document
 from loaders.triples import to_quads
 from loaders.version import EXTRACTOR_VERSION
@@ -39,11 +43,12 @@ DOCUMENT_SUFFIXES = {".txt", ".pdf", ".docx", ".html", ".htm"}  # what a folder 
 class LoadResult:
     slug: str
     source_file: str
-    status: str  # added | replaced | unchanged
+    status: str  # added | replaced | unchanged | failed
     triples: int
     measures: int
     goals: int
     regions: frozenset[str] = frozenset()  # regions whose inferred graph this load makes stale
+    cause: str = ""  # why a failed document was not loaded (names the file)
 
 
 def ensure_reference(store) -> None:
@@ -90,6 +95,11 @@ def choose_slug(store, doc: Document) -> str:
 def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
     """Extract and store one document; re-loading the same file replaces its graph."""
     return store_document(store, extract(data, name), lambda slug: extract(data, name, slug=slug), infer)
+
+
+def load_read(store, doc: Document, data: bytes) -> LoadResult:
+    """Store a document read elsewhere (an upload, read in a worker under the parse limits) from these bytes."""
+    return store_document(store, doc, lambda slug: extract(data, doc.source_file, slug=slug))
 
 
 def store_document(store, doc: Document, again, infer: bool = True) -> LoadResult:
@@ -152,39 +162,89 @@ def graph_regions(store, slug: str) -> set[str]:
     return {r["r"].value for r in rows}
 
 
-def extract_path(path: Path) -> Document:
-    """A worker's task in a parallel load: read and extract one file (the store is the writer's alone)."""
-    return extract(path.read_bytes(), path.name)
+def default_jobs() -> int:
+    """One extracting worker per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform
+        return os.cpu_count() or 1
 
 
-def extracted(files: list[Path], jobs: int):
-    """(path, document) per file, in file order: extracted here, or by `jobs` worker processes."""
-    if jobs <= 1 or len(files) < 2:
-        for path in files:
-            yield path, extract_path(path)
+def stored_documents(store) -> dict[tuple[str, str], str]:
+    """(source file, content hash) → slug of every proposal the current extractor made: files that need no reading."""
+    rows = store.select(
+        "SELECT ?g ?file ?hash WHERE { GRAPH ?g { ?p pkg:sourceFile ?file ; pkg:contentHash ?hash ; "
+        f'pkg:extractorVersion "{EXTRACTOR_VERSION}" }} }}'
+    )
+    return {(r["file"].value, r["hash"].value): r["g"].value.removeprefix(GRAPH) for r in rows}
+
+
+def fingerprint(path: Path) -> tuple[str, str] | None:
+    """What the store records of a file's bytes (its name and SHA-256); None if it cannot be read."""
+    try:
+        return path.name, hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None  # the reader reports why
+
+
+def unchanged(store, slug: str, path: Path) -> LoadResult:
+    """A file stored as it is, by the current extractor: described from the store, not read again."""
+    graph = graph_iri(slug)
+    row = store.select(
+        f"SELECT ?t ?m ?g WHERE {{ {{ SELECT (COUNT(*) AS ?t) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }} }} "
+        f"{{ SELECT (COUNT(?x) AS ?m) WHERE {{ GRAPH <{graph}> {{ ?x a pkg:Measure }} }} }} "
+        f"{{ SELECT (COUNT(?y) AS ?g) WHERE {{ GRAPH <{graph}> {{ ?y a pkg:Goal }} }} }} }}"
+    )[0]
+    return LoadResult(slug, path.name, "unchanged", int(row["t"].value), int(row["m"].value), int(row["g"].value))
+
+
+def read_here(files: list[Path]) -> Iterator[Parsed]:
+    """Read and extract in this process (no limits): a document that cannot be read is reported, not raised."""
+    for index, path in enumerate(files):
+        try:
+            yield Parsed(index, path.name, document=extract(path.read_bytes(), path.name))
+        except DocumentError as err:
+            yield Parsed(index, path.name, error=err)
+        except OSError as err:
+            yield Parsed(index, path.name, error=DocumentError(f"{path.name}: cannot be read ({err.strerror})"))
+
+
+@contextmanager
+def extraction(files: list[Path], jobs: int, limits: Limits | None) -> Iterator[Iterator[Parsed]]:
+    """Parsed documents in file order: from `jobs` worker processes under the limits, or here when jobs is 0."""
+    if jobs < 1 or not files:
+        yield read_here(files)
         return
-    # no fork of a process holding an open store: workers fork from a clean server that has the extractor imported
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["loaders.pipeline", "loaders.formats.pdf"])
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        yield from zip(files, pool.map(extract_path, files), strict=True)
+    with Pool(min(jobs, len(files)), limits or Limits()) as pool:
+        yield pool.parse((path, path.name) for path in files)
 
 
-def load_paths(store, paths: list[Path], progress=None, jobs: int = 1) -> list[LoadResult]:
+def write(store, parsed: Parsed, path: Path) -> LoadResult:
+    """Store one extracted document, or describe why it failed."""
+    if parsed.error:
+        return LoadResult("", str(path), "failed", 0, 0, 0, cause=str(parsed.error))
+    again = lambda slug: extract(path.read_bytes(), path.name, slug=slug)  # noqa: E731
+    return store_document(store, parsed.document, again, infer=False)
+
+
+def load_paths(
+    store, paths: list[Path], progress=None, jobs: int = 0, limits: Limits | None = None
+) -> list[LoadResult]:
     """Load files and folders (the text, PDF, DOCX and HTML files inside folders); inference runs once at the end, for
     the regions the files touched (and, as on every recompute, those whose inferred graph older rules made).
-    With jobs > 1, worker processes extract and this process alone writes, in file order (the same graph)."""
+    A file stored with the same bytes by the same extractor is skipped before it is read; a file that fails is
+    reported (status "failed", its cause) and the others still load. With jobs >= 1, that many worker processes
+    read and extract under `limits` and this process alone writes, in file order (the same graph as jobs 0)."""
     files = expand(paths)
+    known = stored_documents(store)
+    slugs = [known.get(fingerprint(path)) for path in files]
+    todo = [path for path, slug in zip(files, slugs, strict=True) if slug is None]
     results = []
-    done = extracted(files, jobs)
-    for count, path in enumerate(progress(files) if progress else files, start=1):
-        _, doc = next(done)  # lazily: extracted now (one process) or as the workers finish (file order kept)
-        again = lambda slug, p=path: extract(p.read_bytes(), p.name, slug=slug)  # noqa: E731
-        results.append(store_document(store, doc, again, infer=False))
-        if count % FLUSH_EVERY == 0:
-            store.flush()  # written data is held in memory until flushed; keep the footprint flat
+    with extraction(todo, jobs, limits) as parsed:
+        for count, (path, slug) in enumerate(zip(progress(files) if progress else files, slugs, strict=True), start=1):
+            results.append(unchanged(store, slug, path) if slug else write(store, next(parsed), path))
+            if count % FLUSH_EVERY == 0:
+                store.flush()  # written data is held in memory until flushed; keep the footprint flat
     recompute_inferred(store, {region for r in results for region in r.regions})
     return results
 

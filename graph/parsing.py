@@ -1,0 +1,250 @@
+"""Read and extract documents in worker processes under a time and a memory limit, so one pathological file
+(a PDF that takes an hour, a document that needs gigabytes) fails on its own and the load goes on.
+
+Workers fork from a clean fork server that has the extractor imported: no process holding the open store is
+forked. A worker caps its own address space (RLIMIT_AS) at what it had when it started plus the memory limit;
+the parent kills a worker whose document runs past the time limit and starts a fresh one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import time
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from loaders.read import DocumentError
+from loaders.records import Document
+
+PRELOAD = ["__main__", "loaders.formats.pdf", "loaders.formats.docx", "loaders.formats.html", "graph.parse_warmup"]
+MB = 2**20
+STARTUP_SECONDS = 120  # a worker forks from the preloaded server in well under a second; this is a stuck machine
+
+
+class OverLimit(DocumentError):
+    """A document whose reading took longer or needed more memory than the parse limits allow."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float = 120.0  # per document, from the moment a worker takes it (POLICYKG_PARSE_TIMEOUT)
+    memory_mb: int = 2048  # address space a worker may add while reading a document; 0: none (POLICYKG_PARSE_MEMORY_MB)
+
+    @classmethod
+    def from_environment(cls) -> Limits:
+        """POLICYKG_PARSE_TIMEOUT (seconds) and POLICYKG_PARSE_MEMORY_MB; a bad value is named in the ValueError."""
+        return cls(
+            setting("POLICYKG_PARSE_TIMEOUT", cls.seconds, float, minimum=0.001),
+            setting("POLICYKG_PARSE_MEMORY_MB", cls.memory_mb, int, minimum=0),
+        )
+
+
+def setting(name: str, default: float, cast: type, minimum: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = cast(raw) if raw else default
+    except ValueError:
+        value = None
+    if value is None or value < minimum:
+        raise ValueError(f"{name} must be a number of at least {minimum:g}, not {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a worker made of one task: the document, or why there is none."""
+
+    index: int
+    name: str
+    document: Document | None = None
+    error: DocumentError | None = None
+
+
+def context():
+    """A fork server with the extractor preloaded (spawn where there is none)."""
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    ctx = multiprocessing.get_context(method)
+    if method == "forkserver":
+        ctx.set_forkserver_preload(PRELOAD)
+    return ctx
+
+
+def address_space() -> int:
+    """This process's virtual memory size in bytes (what RLIMIT_AS counts)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
+def cap_memory(memory_mb: int) -> None:
+    if memory_mb:
+        limit = address_space() + memory_mb * MB
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+def read(source: Path | bytes, name: str) -> Document:
+    from loaders.pipeline import extract
+
+    return extract(source.read_bytes() if isinstance(source, Path) else source, name)
+
+
+def serve(conn: Connection, memory_mb: int) -> None:
+    """A worker's loop: (index, source, name) in, Parsed out; it exits after running out of memory."""
+    cap_memory(memory_mb)
+    conn.send(None)  # ready: a document's clock starts when it reaches a running worker
+    while (task := conn.recv()) is not None:
+        index, source, name = task
+        try:
+            outcome = Parsed(index, name, document=read(source, name))
+            conn.send(outcome)
+            continue
+        except DocumentError as err:
+            outcome = Parsed(index, name, error=err)
+        except MemoryError:
+            outcome = Parsed(index, name, error=over_memory(name, memory_mb))
+        except Exception as err:  # a reader's bug on this file must not stop the load: report it as the cause
+            where = traceback.extract_tb(err.__traceback__)[-1]
+            cause = f"{type(err).__name__}: {err} ({Path(where.filename).name}:{where.lineno})"
+            outcome = Parsed(index, name, error=DocumentError(f"{name}: the reader failed on this file: {cause}"))
+        conn.send(outcome)
+        if isinstance(outcome.error, OverLimit):
+            return  # a fresh worker, not one whose heap is full of fragments
+
+
+def over_memory(name: str, memory_mb: int) -> OverLimit:
+    return OverLimit(
+        f"{name}: reading it needed more than the memory limit of {memory_mb} MB (POLICYKG_PARSE_MEMORY_MB)"
+    )
+
+
+def over_time(name: str, seconds: float) -> OverLimit:
+    return OverLimit(f"{name}: reading it took longer than the time limit of {seconds:g} s (POLICYKG_PARSE_TIMEOUT)")
+
+
+class Worker:
+    """One worker process and its end of the pipe; `task` is what it is reading and since when."""
+
+    def __init__(self, ctx, limits: Limits):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=serve, args=(child, limits.memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: tuple[int, str, float] | None = None
+        self.spent = False
+        self.started = False
+
+    def give(self, index: int, source: Path | bytes, name: str) -> None:
+        if not self.started and self.conn.poll(STARTUP_SECONDS):
+            self.started = self.conn.recv() is None
+        if not self.started:
+            raise RuntimeError(f"a parse worker did not start within {STARTUP_SECONDS} s")
+        self.conn.send((index, source, name))
+        self.task = (index, name, time.monotonic())
+
+    def take(self, limits: Limits) -> Parsed:
+        """The answer to the current task, or why the process ended without one; `spent` says to replace it."""
+        index, name, _ = self.task
+        self.task = None
+        try:
+            parsed = self.conn.recv()
+        except (EOFError, OSError):
+            self.spent = True
+            self.process.join(5)
+            code = self.process.exitcode
+            if code == -9:  # SIGKILL without our asking: the kernel's OOM killer
+                return Parsed(index, name, error=over_memory(name, limits.memory_mb))
+            return Parsed(index, name, error=DocumentError(f"{name}: the reader crashed (exit code {code})"))
+        self.spent = isinstance(parsed.error, OverLimit)  # the worker leaves after running out of memory
+        return parsed
+
+    def abandon(self, limits: Limits) -> Parsed:
+        """Kill the worker over its time limit; its task fails."""
+        index, name, _ = self.task
+        self.task = None
+        self.spent = True
+        self.process.kill()
+        return Parsed(index, name, error=over_time(name, limits.seconds))
+
+    def overdue(self, limits: Limits) -> bool:
+        return self.task is not None and time.monotonic() - self.task[2] >= limits.seconds
+
+    def stop(self) -> None:
+        if self.process.is_alive() and self.task is None and not self.spent:
+            self.conn.send(None)
+            self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class Pool:
+    """`jobs` workers under `limits`; `parse` yields each task's Parsed in task order."""
+
+    def __init__(self, jobs: int, limits: Limits):
+        self.ctx = context()
+        self.limits = limits
+        self.workers = [Worker(self.ctx, limits) for _ in range(jobs)]
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+    def parse(self, tasks: Iterable[tuple[Path | bytes, str]]) -> Iterator[Parsed]:
+        """Results in task order; at most a few tasks run ahead of the oldest unfinished one (bounded memory)."""
+        todo = enumerate(tasks)
+        window = 2 * len(self.workers) + 2
+        done: dict[int, Parsed] = {}
+        given = following = 0
+        while True:
+            given += self.hand_out(todo, following + window - given)
+            while following in done:
+                yield done.pop(following)
+                following += 1
+            if following == given and not any(w.task for w in self.workers):
+                return
+            for parsed in self.collect():
+                done[parsed.index] = parsed
+
+    def hand_out(self, todo: Iterator, room: int) -> int:
+        count = 0
+        for worker in self.workers:
+            if worker.task is None and count < room and (task := next(todo, None)):
+                worker.give(task[0], *task[1])
+                count += 1
+        return count
+
+    def collect(self) -> list[Parsed]:
+        """Wait for answers (or the next deadline); a worker past its deadline is killed and replaced."""
+        busy = [w for w in self.workers if w.task]
+        deadline = min(w.task[2] for w in busy) + self.limits.seconds
+        ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
+        out = []
+        for worker in busy:
+            if worker.conn in ready:
+                out.append(worker.take(self.limits))
+            elif worker.overdue(self.limits):
+                out.append(worker.abandon(self.limits))
+            if worker.spent:
+                self.replace(worker)
+        return out
+
+    def replace(self, worker: Worker) -> None:
+        worker.stop()
+        self.workers[self.workers.index(worker)] = Worker(self.ctx, self.limits)
+
+
+def extract_limited(data: bytes, name: str, limits: Limits) -> Document:
+    """One document (an upload) read in a worker under the limits; DocumentError (OverLimit) if it fails."""
+    with Pool(1, limits) as pool:
+        parsed = next(pool.parse([(data, name)]))
+    if parsed.error:
+        raise parsed.error
+    return parsed.document
