@@ -28,6 +28,7 @@ from graph.sparql import Answer, QueryRefused, answer, failure, timed_out
 
 RESTART_ALLOWANCE = 1.0  # s a queued query waits beyond the time limit: a killed worker's replacement starting
 START_TIMEOUT = 60.0  # s for a new worker to report in
+DIED = "the query worker stopped before it answered (out of memory?); narrow the query or add a LIMIT"
 PRELOAD = ["graph.query_worker", "rdflib.plugins.sparql.parser"]  # imported once, in the forkserver
 
 
@@ -74,32 +75,34 @@ class Gate:
 class Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, context, path: Path, open_files: int):
+    def __init__(self, context, path: Path, open_files: int, generation: int):
         from graph import query_worker
 
         self.conn, child = context.Pipe()
-        self.process = context.Process(
-            target=query_worker.serve, args=(child, str(path), open_files), name="policykg-query", daemon=True
-        )
+        args = (child, str(path), open_files, generation)
+        self.process = context.Process(target=query_worker.serve, args=args, name="policykg-query", daemon=True)
         self.process.start()
         child.close()
         if not self.conn.poll(START_TIMEOUT):
             self.stop()
             raise RuntimeError(f"a SPARQL query worker did not start within {START_TIMEOUT:g} s")
         self.sandboxed: bool = self.conn.recv()
+        self.stopped = False
 
     def ask(self, task: tuple, timeout: float) -> Answer | None:
-        """The worker's answer, or None when it ran past `timeout` or died (it is then stopped)."""
+        """The worker's answer, or None when it ran past `timeout`; a worker that timed out or died is stopped."""
         try:
             self.conn.send(task)
             if self.conn.poll(timeout):
                 return self.conn.recv()
         except (EOFError, OSError):
-            pass
+            self.stop()
+            return Answer(503, error=DIED)
         self.stop()
         return None
 
     def stop(self) -> None:
+        self.stopped = True
         self.process.kill()
         self.process.join(10)
         self.conn.close()
@@ -113,9 +116,12 @@ class ProcessRunner:
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(PRELOAD + main_module())
         self.threads = ThreadPoolExecutor(max_workers=2 * gate.slots, thread_name_prefix="query-wait")
-        self.idle = [Worker(self.context, path, open_files) for _ in range(gate.slots)]
+        self.idle = [self.start() for _ in range(gate.slots)]
         self.busy: set[Worker] = set()
         self.loop: asyncio.AbstractEventLoop | None = None
+
+    def start(self) -> Worker:
+        return Worker(self.context, self.path, self.open_files, self.generation())
 
     def describe(self) -> str:
         network = "blocked (seccomp)" if all(w.sandboxed for w in self.idle) else "NOT blocked on this platform"
@@ -141,6 +147,7 @@ class ProcessRunner:
         result = worker.ask(task, timeout)
         if result is None:
             sparql.TIMED_OUT[0] += 1
+        if worker.stopped:
             self.threads.submit(self.replace, worker)
         else:
             self.loop.call_soon_threadsafe(self.back, worker, worker)
@@ -148,7 +155,7 @@ class ProcessRunner:
 
     def replace(self, dead: Worker) -> None:
         try:
-            fresh = Worker(self.context, self.path, self.open_files)
+            fresh = self.start()
         except Exception:  # noqa: BLE001 - no replacement now: the slot stays taken rather than fail every query
             print("policykg: could not start a SPARQL query worker", file=sys.stderr)
             return

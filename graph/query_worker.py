@@ -47,11 +47,13 @@ def reply(view: View, generation: int, query: str, accept: str, max_rows: int) -
             return failure(err)
 
 
-def serve(conn: Connection, path: str, open_files: int) -> None:
-    """A worker's life: refuse the network before any thread starts, then answer until the server hangs up."""
-    conn.send(block_network())
+def serve(conn: Connection, path: str, open_files: int, generation: int) -> None:
+    """A worker's life: refuse the network before any thread starts, open the store, answer until hung up on."""
+    sandboxed = block_network()
     os.nice(PRIORITY)
     view = View(Path(path), open_files)
+    view.at(generation)  # opened before reporting in: the first query does not wait for it
+    conn.send(sandboxed)
     while True:
         try:
             task = conn.recv()
