@@ -9,21 +9,37 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from loaders.goals import goal_level
+from loaders.measures import clean_item, lead_ins
 from loaders.pipeline import extract_file
 from loaders.records import Block, Document
 
 IMPLAUSIBLE_MSEK = 50_000  # no Swedish region's whole budget is larger; a bigger amount is a misread number
 
 
-def fate(block: Block, measures: set[int], goals: set[int], frames: set[int]) -> str:
-    """What a list item or table row became: a measure, a goal, a budget frame, or set aside (with the row's role)."""
+def fate(doc: Document, index: int, measures: set[int], goals: set[int], frames: set[int]) -> str:
+    """What a list item or table row became: a measure, a goal, a budget frame, or set aside (with the row's role,
+    or why an item proposes nothing)."""
+    block = doc.blocks[index]
     if block.line in measures:
         return "measure"
     if block.line in goals:
         return "goal"
     if block.line in frames:
         return "frame"
-    return f"set aside ({block.role})" if block.role else "set aside"
+    reason = block.role or (item_reason(doc, index) if block.kind == "item" else "")
+    return f"set aside ({reason})" if reason else "set aside"
+
+
+def item_reason(doc: Document, index: int) -> str:
+    """Why a list item is no measure: too short to say anything, listed under goal words, or led in by no proposal
+    (a description: responsibilities, indicators, background)."""
+    text = clean_item(doc.blocks[index].text)
+    if len(text) < 8 or len(text.split()) < 2:
+        return "fragment"
+    if any(goal_level(intro) for intro in lead_ins(doc, index)):
+        return "under goal words"
+    return "no proposal lead-in"
 
 
 def numbered(block: Block) -> bool:
@@ -35,13 +51,13 @@ def structure_counts(doc: Document) -> dict[str, dict[str, int]]:
     goals = {g.line for g in doc.goals}
     frames = {f.line for f in doc.frames}
     out: dict[str, Counter[str]] = {"list items": Counter(), "numbered items": Counter(), "table rows": Counter()}
-    for block in doc.blocks:
+    for index, block in enumerate(doc.blocks):
         kinds = ["list items"] * (block.kind == "item") + ["numbered items"] * (
             block.kind == "item" and numbered(block)
         )
         kinds += ["table rows"] * (block.kind == "row")
         for kind in kinds:
-            out[kind][fate(block, measures, goals, frames)] += 1
+            out[kind][fate(doc, index, measures, goals, frames)] += 1
     return {kind: dict(counter.most_common()) for kind, counter in out.items()}
 
 
@@ -116,17 +132,21 @@ def robustness_table(entries: list[dict]) -> list[str]:
 
 
 def set_aside_table(entries: list[dict]) -> list[str]:
-    """Why table rows were set aside, per document: the structural role that kept each from being a measure."""
-    lines = ["| Document | Table rows set aside, by role |", "|---|---|"]
+    """Why list items and table rows were set aside, per document: what kept each from being a measure."""
+    lines = ["| Document | List items set aside, by reason | Table rows set aside, by role |", "|---|---|---|"]
     for entry in entries:
-        rows = entry["structure"]["table rows"]
-        reasons = ", ".join(
-            f"{name.removeprefix('set aside ').strip('()') or 'no role'} {n}"
-            for name, n in rows.items()
-            if name.startswith("set aside")
-        )
-        lines.append(f"| {entry['file'].removesuffix('.txt')[:32]} | {reasons or '–'} |")
+        cells = [reasons(entry["structure"][kind]) for kind in ("list items", "table rows")]
+        lines.append(f"| {entry['file'].removesuffix('.txt')[:32]} | {' | '.join(cells)} |")
     return lines
+
+
+def reasons(fates: dict[str, int]) -> str:
+    found = [
+        f"{name.removeprefix('set aside').strip(' ()') or 'no role'} {n}"
+        for name, n in fates.items()
+        if name.startswith("set aside")
+    ]
+    return ", ".join(found) or "–"
 
 
 def render(entries: list[dict]) -> list[str]:
@@ -135,7 +155,8 @@ def render(entries: list[dict]) -> list[str]:
         "",
         "Every text in the bundled corpus, gold or not. *Used* = the list items, numbered items and table rows that",
         "became a measure, a goal or a budget frame; the rest were set aside (a table row by its structural role:",
-        "total, level, part, indicator, statement, statistic …). *No actor*, *amount > 50,000 MSEK* and *metadata",
+        "total, level, part, indicator, statement, statistic …; a list item as a fragment, under goal words, or led in",
+        "by no proposal). *No actor*, *amount > 50,000 MSEK* and *metadata",
         "missing* should be zero or empty; *unclassified relation* counts measures left at `pkg:affects`.",
         "",
         *robustness_table(entries),
