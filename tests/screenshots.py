@@ -31,15 +31,15 @@ def source_line(page) -> None:
     page.locator("#source li.hl").wait_for()
 
 
-SHOTS = [  # file name, path, what to do before the picture
-    ("home", "/", None),
-    ("search", "/search?q=Sollefteå", None),
-    ("hospital", HOSPITAL, None),
-    ("source-text", HOSPITAL, source_line),
-    ("party", "/id/party/sjukvardspartiet-vasternorrland", None),
-    ("compare", "/compare?p=sjvp-vasternorrland-2025&p=kd-vasternorrland-2020", None),
-    ("sparql-editor", "/sparql?example=three-hospitals", editor),
-    ("graph", "/graph?id=hospital/solleftea-sjukhus", graph),
+SHOTS = [  # file name, path, what to do before the picture, whether to take the whole page
+    ("home", "/", None, False),
+    ("search", "/search?q=Sollefteå", None, False),
+    ("hospital", HOSPITAL, None, False),
+    ("source-text", HOSPITAL, source_line, False),
+    ("party", "/id/party/sjukvardspartiet-vasternorrland", None, False),
+    ("compare", "/compare?p=sjvp-vasternorrland-2025&p=kd-vasternorrland-2020", None, False),
+    ("sparql-editor", "/sparql?example=three-hospitals", editor, True),
+    ("graph", "/graph?id=hospital/solleftea-sjukhus", graph, False),
 ]
 
 
@@ -50,12 +50,12 @@ def photograph(base_url: str, folder: Path) -> list[Path]:
         context = browser.new_context(base_url=base_url, locale="sv-SE", viewport={"width": 1280, "height": 860})
         page = context.new_page()
         page.set_default_timeout(20_000)
-        for name, path, prepare in SHOTS:
+        for name, path, prepare, whole in SHOTS:
             page.goto(path)
             if prepare:
                 prepare(page)
             taken.append(folder / f"{name}.png")
-            page.screenshot(path=taken[-1])
+            page.screenshot(path=taken[-1], full_page=whole)
         context.close()
     return taken
 

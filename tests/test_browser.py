@@ -105,6 +105,20 @@ def test_editor_draws_a_chart_and_downloads_csv_through_the_endpoint(tab):
     assert tab.errors == []
 
 
+def test_entity_iris_in_editor_results_open_their_local_pages(tab):
+    require_vendored(f"{YASGUI}/yasgui.min.js")
+    page = tab.page
+    page.goto("/sparql")
+    page.locator(".yasqe .CodeMirror").wait_for()
+    query = "SELECT ?h WHERE { BIND(<https://w3id.org/policykg/id/hospital/solleftea-sjukhus> AS ?h) }"
+    page.evaluate("q => policykgEditor.getTab().getYasqe().setValue(q)", query)
+    run_editor_query(page)
+    page.locator(".yasr table.dataTable tbody a").first.click()
+    page.wait_for_url("**/id/hospital/solleftea-sjukhus")
+    assert "Sollefteå sjukhus" in page.locator("h1").inner_text()
+    assert tab.errors == []
+
+
 def test_editor_completes_the_vocabulary(tab):
     require_vendored(f"{YASGUI}/yasgui.min.js")
     page = tab.page

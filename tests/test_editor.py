@@ -46,8 +46,14 @@ def test_example_parameter_chooses_the_query_and_unknown_names_are_404(client):
 
 
 def test_the_saved_three_hospitals_query_is_the_readme_query():
-    saved = (QUERIES / "three-hospitals.rq").read_text("utf-8")
-    assert saved.split("\n", 1)[1] == THREE_EMERGENCY_HOSPITALS
+    saved = examples()[0]
+    assert saved.name == "three-hospitals" and saved.query == THREE_EMERGENCY_HOSPITALS
+    assert (QUERIES / "three-hospitals.rq").read_text("utf-8").endswith(THREE_EMERGENCY_HOSPITALS)
+
+
+def test_the_editor_speaks_english_when_asked(client):
+    body = client.get("/sparql", params={"lang": "en"}, headers=BROWSER).text
+    assert "Which parties want three emergency hospitals in their region?" in body and "Run the query" in body
 
 
 @pytest.mark.parametrize("name", [e.name for e in examples()])

@@ -10,10 +10,10 @@ import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.middleware.gzip import GZipMiddleware
 
 from api.deps import resolve, store
+from api.web.render import html, language
 from graph.queries import labels_for
 from ontology.terms import ONTOLOGY_FILE, PREFIXES, SPARQL_PREFIXES
 
@@ -26,26 +26,61 @@ CYTOSCAPE = f"{VENDOR}/cytoscape/dist/cytoscape.min.js"
 EXAMPLE_ORDER = ("three-hospitals", "primary-care-money", "solleftea-stances", "measures-per-relation", "proposals")
 OWL = "http://www.w3.org/2002/07/owl#"
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+TEXT = {
+    "sv": {
+        "heading": "Fråga grafen med SPARQL",
+        "prefixes": "Fördeklarerade prefix:",
+        "formats": "Svaren finns också på /sparql som JSON, CSV, TSV eller XML (Accept-huvudet).",
+        "examples": "Exempelfrågor",
+        "query": "Fråga",
+        "run": "Kör frågan",
+        "download": "Ladda ner svaret:",
+        "rows": "rader",
+        "empty": "Ingen fråga: skriv en SPARQL-fråga i rutan.",
+        "neighbourhood": "Grannskap",
+        "neighbourhood_of": "Grannskapet kring",
+        "click": "Klicka på en nod för att öppna dess sida; grannarna som JSON finns längst ned.",
+        "noscript": "Grafen behöver JavaScript; grannarna finns som JSON (länken längst ned).",
+    },
+    "en": {
+        "heading": "Query the graph with SPARQL",
+        "prefixes": "Predeclared prefixes:",
+        "formats": "Answers are also at /sparql as JSON, CSV, TSV or XML (the Accept header).",
+        "examples": "Example queries",
+        "query": "Query",
+        "run": "Run the query",
+        "download": "Download the answer:",
+        "rows": "rows",
+        "empty": "No query: write a SPARQL query in the box.",
+        "neighbourhood": "Neighbourhood",
+        "neighbourhood_of": "The neighbourhood of",
+        "click": "Click a node to open its page; the neighbours as JSON are linked at the bottom.",
+        "noscript": "The graph needs JavaScript; the neighbours are linked as JSON at the bottom.",
+    },
+}
 
 router = APIRouter(include_in_schema=False)
-templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(), auto_reload=False)
 
 
 @dataclass(frozen=True)
 class Example:
     name: str
-    title: str
+    titles: dict[str, str]  # language → title
     query: str
+
+
+def read_example(name: str) -> Example:
+    """A saved query: `# sv: title` and `# en: title` lines, then the query."""
+    lines = (QUERIES / f"{name}.rq").read_text("utf-8").splitlines(keepends=True)
+    heads = [line for line in lines if line.startswith("# ")]
+    titles = dict(line[2:].strip().split(": ", 1) for line in heads)
+    return Example(name, titles, "".join(lines[len(heads) :]))
 
 
 @cache
 def examples() -> tuple[Example, ...]:
-    """The saved queries, three-hospitals first: a `# title` line, then the query."""
-    found = []
-    for name in EXAMPLE_ORDER:
-        first, _, query = (QUERIES / f"{name}.rq").read_text("utf-8").partition("\n")
-        found.append(Example(name, first.lstrip("# ").strip(), query))
-    return tuple(found)
+    """The saved queries, three-hospitals first."""
+    return tuple(read_example(name) for name in EXAMPLE_ORDER)
 
 
 def example(name: str | None) -> Example:
@@ -90,16 +125,13 @@ def static_files() -> GZipMiddleware:
     return GZipMiddleware(StaticFiles(directory=STATIC), minimum_size=1024)
 
 
-def page(name: str, status: int = 200, **context) -> HTMLResponse:
-    return HTMLResponse(templates.get_template(name).render(**context), status)
-
-
 def editor_page(request: Request, status: int = 200, **extra) -> HTMLResponse:
     """The editor with one example (or the posted query) loaded; YASGUI when vendored, else the plain form."""
     chosen = example(request.query_params.get("example"))
-    context = {
+    data = {
+        "text": TEXT[language(request)],
         "examples": examples(),
-        "chosen": chosen,
+        "chosen": chosen.name,
         "query": chosen.query,
         "prefixes": PREFIXES,
         "vocabulary": vocabulary(),
@@ -109,7 +141,7 @@ def editor_page(request: Request, status: int = 200, **extra) -> HTMLResponse:
         "graph_text": None,
         "error": None,
     }
-    return page("sparql_editor.html", status, **(context | extra))
+    return html(request, "sparql_editor.html", data | extra, status)
 
 
 @router.get("/graph", response_class=HTMLResponse)
@@ -117,7 +149,8 @@ def graph_page(request: Request, id: str) -> HTMLResponse:
     """The neighbourhood of one entity (`kind/slug`) as a clickable graph, fed by /api/neighbours; 404 if unknown."""
     iri = resolve(request, id)
     label = labels_for(store(request), [iri]).get(iri, id)
-    return page("graph_view.html", entity=id, label=label, cytoscape=CYTOSCAPE if vendored(CYTOSCAPE) else None)
+    data = {"text": TEXT[language(request)], "entity": id, "label": label}
+    return html(request, "graph_view.html", data | {"cytoscape": CYTOSCAPE if vendored(CYTOSCAPE) else None})
 
 
 @router.get("/favicon.ico")

@@ -9,7 +9,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from api import sparql
-from api.web.editor import editor_page
+from api.web.editor import TEXT, editor_page
+from api.web.render import language
 
 router = APIRouter(include_in_schema=False)
 JSON = "application/sparql-results+json"
@@ -36,7 +37,7 @@ async def sparql_table(request: Request) -> HTMLResponse:
     form = parse_qs((await request.body()).decode("utf-8", errors="replace"))
     query = (form.get("query") or [""])[0]
     if not query.strip():
-        return editor_page(request, 400, error="Ingen fråga: skriv en SPARQL-fråga i rutan.")
+        return editor_page(request, 400, error=TEXT[language(request)]["empty"])
     try:
         response = await sparql.execute(as_json(request), query)
     except HTTPException as err:

@@ -4,6 +4,7 @@
   const config = JSON.parse(document.getElementById("sparql-config").textContent);
   const form = document.getElementById("sparql-form");
   const SVG = "http://www.w3.org/2000/svg";
+  const ID = "https://w3id.org/policykg/id/";
 
   function completers() {
     const Yasqe = Yasgui.Yasqe;
@@ -97,6 +98,14 @@
     URL.revokeObjectURL(link.href);
   }
 
+  // An entity IRI in the results opens its page here, not at w3id.org (the service works offline).
+  function localLinks(event) {
+    const link = event.target.closest("a[href]");
+    if (!link || !link.getAttribute("href").startsWith(ID)) return;
+    event.preventDefault();
+    window.location.assign("/id/" + link.getAttribute("href").slice(ID.length));
+  }
+
   function start() {
     const query = form.querySelector("textarea").value;
     Yasgui.Yasr.registerPlugin("chart", Chart);
@@ -110,6 +119,7 @@
     });
     yasgui.getTab().setQuery(query || config.default_query);
     form.hidden = true;
+    document.getElementById("yasgui").addEventListener("click", localLinks);
     const downloads = document.getElementById("downloads");
     downloads.hidden = false;
     downloads.querySelectorAll("button").forEach((b) => b.addEventListener("click", () => download(yasgui, b)));
