@@ -113,10 +113,6 @@ class SearchIndex:
             rows = self.db.execute(f"{sql} LIMIT ? OFFSET ?", [match, *params, limit, offset]).fetchall()
         return {"query": q, "total": total, "items": [result(row, q) for row in rows]}
 
-    def size(self) -> int:
-        with self.lock:
-            return self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
-
 
 def filter_sql(filters: dict) -> tuple[str, list]:
     clauses, params = [], []

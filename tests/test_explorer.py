@@ -57,6 +57,8 @@ def test_home_lists_every_proposal_with_its_authors_and_keeps_the_json_index(cli
     assert data["proposal_count"] == len(proposals)
     assert sum(len(r["proposals"]) for r in data["regions"]) == len(proposals)
     assert "Example questions" in page(client, "/", lang="en")
+    english = client.get("/", headers={**BROWSER, "Accept-Language": "en-GB,en;q=0.9,sv;q=0.5"}).text
+    assert "Example questions" in english and 'lang="en"' in english
 
 
 def test_proposal_page_has_metadata_goal_tree_measures_and_source_links(client):
@@ -73,6 +75,15 @@ def test_proposal_page_has_metadata_goal_tree_measures_and_source_links(client):
     data = twin(client, f"/id/proposal/{PROPOSAL}")
     assert data["proposal"]["title"] == meta["title"]
     assert {r["id"] for r in csv_rows(client, f"/id/proposal/{PROPOSAL}")} == {m["id"] for m in measures}
+
+
+def test_proposal_page_tabulates_its_budget_frames_per_committee_and_year(client):
+    slug = "alliansen-vasterbotten-2025"
+    frames = client.get("/api/frames", params={"proposal": slug, "limit": 1000}).json()["items"]
+    body = page(client, f"/id/proposal/{slug}")
+    assert frames and all(f'href="/id/{f["committee"]["id"]}"' in body for f in frames)
+    assert all(f"text?hl={f['evidence']['line']}#L{f['evidence']['line']}" in body for f in frames)
+    assert all(f'<th class="num">{year}</th>' in body for year in {f["year"] for f in frames})
 
 
 def test_source_text_numbers_lines_and_highlights_the_quoted_one(client):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api import stances
 from api.deps import resolve_kind, store
-from api.web.render import page, split_suffix
+from api.web.render import form_of, page
 from api.web.views import proposal_ref
 from graph import explorer_queries as eq
 from graph import queries
@@ -84,15 +84,6 @@ def stance_changes(
     found = stances.stance_changes(request, actor, target, region, 50, cursor)
     data = {**found, "filters": {"region": region, "target": target, "actor": actor}}
     return page(request, "changes.html", data, form_of(suffix), table=lambda d: changes_table(d["items"]))
-
-
-def form_of(suffix: str | None) -> str | None:
-    if not suffix:
-        return None
-    _, form = split_suffix(f".{suffix}")
-    if form not in ("json", "csv"):
-        raise HTTPException(404, f"no .{suffix} form of this page; use .json or .csv")
-    return form
 
 
 def side_row(prefix: str, s: dict) -> dict:

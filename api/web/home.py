@@ -7,7 +7,7 @@ from collections import defaultdict
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from api.deps import store
 from api.web.render import page, wanted
@@ -55,10 +55,10 @@ def home_data(request: Request) -> dict:
 @router.get("/")
 def home(request: Request) -> Response:
     if wanted(request, default="json") != "html":
-        return page(request, "", api_index(request), "json")
+        return JSONResponse(api_index(request))
     return page(request, "home.html", home_data(request), "html")
 
 
 @router.get("/index.json")
-def home_json(request: Request) -> Response:
-    return page(request, "", home_data(request), "json")
+def home_json(request: Request) -> JSONResponse:
+    return JSONResponse(home_data(request))

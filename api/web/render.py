@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -27,7 +27,7 @@ MEDIA = {
     "text/turtle": "turtle",
     "application/ld+json": "jsonld",
 }
-MEDIA_OF = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
+CSV = "text/csv; charset=utf-8"
 
 
 def split_suffix(path: str) -> tuple[str, str | None]:
@@ -36,6 +36,16 @@ def split_suffix(path: str) -> tuple[str, str | None]:
         if path.endswith(suffix):
             return path[: -len(suffix)], form
     return path, None
+
+
+def form_of(suffix: str | None) -> str | None:
+    """The form a `/page.{suffix}` route names; 404 for a suffix no page has."""
+    if not suffix:
+        return None
+    _, form = split_suffix(f".{suffix}")
+    if form not in ("json", "csv"):
+        raise HTTPException(404, f"no .{suffix} form of this page; use .json or .csv")
+    return form
 
 
 def wanted(request: Request, form: str | None = None, default: str = "html") -> str:
@@ -83,6 +93,8 @@ def source_link(proposal: dict | str | None, line: int | None) -> str | None:
 def msek(amount) -> str:
     if amount is None:
         return ""
+    if amount == 0:
+        return "0 mnkr"
     return f"{amount:+,.1f}".replace(",", "\u202f").replace(".", ",").removesuffix(",0") + " mnkr"
 
 
@@ -133,7 +145,7 @@ def csv_response(rows: list[dict]) -> Response:
         writer.writerow(
             {k: json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else v for k, v in row.items()}
         )
-    return Response(out.getvalue(), media_type=MEDIA_OF["csv"])
+    return Response(out.getvalue(), media_type=CSV)
 
 
 def wants_page(request: Request) -> bool:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from api.deps import relation_name, resolve_kind, store
-from api.web.render import page
+from api.web.render import form_of, page
 from graph.search import KINDS, SearchIndex
 from graph.stance_queries import POLARITIES
 
@@ -43,11 +43,6 @@ def run(request: Request, q: str, kind, region, year, party, relation, offset: i
     return {**found, "filters": {**filters, "region": region}, "offset": offset, "limit": PAGE}
 
 
-def search_view(request: Request, form: str | None, q: str, kind, region, year, party, relation, offset) -> Response:
-    data = run(request, q, kind, region, year, party, relation, offset) if q.strip() else empty(q)
-    return page(request, "search.html", data, form, table=lambda d: d["items"])
-
-
 def empty(q: str) -> dict:
     return {"query": q, "total": 0, "items": [], "filters": {}, "offset": 0, "limit": PAGE}
 
@@ -57,7 +52,9 @@ Offset = Annotated[int, Query(ge=0)]
 
 
 @router.get("/search", include_in_schema=False)
-def search_page(
+@router.get("/search.{suffix}", include_in_schema=False)
+@router.get("/api/search", tags=["browse"], summary="Full-text search (Swedish stemming) with filters")
+def search(
     request: Request,
     q: str = "",
     kind: str | None = None,
@@ -66,37 +63,11 @@ def search_page(
     party: str | None = None,
     relation: str | None = None,
     offset: Offset = 0,
-) -> Response:
-    return search_view(request, None, q, kind, region, year, party, relation, offset)
-
-
-@router.get("/search.json", include_in_schema=False)
-@router.get("/api/search", tags=["browse"], summary="Full-text search (Swedish stemming) with filters")
-def search_json(
-    request: Request,
-    q: str,
-    kind: str | None = None,
-    region: str | None = None,
-    year: Year = None,
-    party: str | None = None,
-    relation: str | None = None,
-    offset: Offset = 0,
+    suffix: str | None = None,
 ) -> Response:
     """Measures, goals, stance quotes and named entities matching every word of `q` (by Swedish stem, as a prefix:
     "primärvårdens" finds "primärvård"), best first; `highlighted` marks the matched words. Filters: kind
     (measure, goal, stance, entity), region, year (within the proposal's period), party (id or notation), relation."""
-    return search_view(request, "json", q, kind, region, year, party, relation, offset)
-
-
-@router.get("/search.csv", include_in_schema=False)
-def search_csv(
-    request: Request,
-    q: str,
-    kind: str | None = None,
-    region: str | None = None,
-    year: Year = None,
-    party: str | None = None,
-    relation: str | None = None,
-    offset: Offset = 0,
-) -> Response:
-    return search_view(request, "csv", q, kind, region, year, party, relation, offset)
+    form = "json" if request.url.path.startswith("/api/") else form_of(suffix)
+    data = run(request, q, kind, region, year, party, relation, offset) if q.strip() else empty(q)
+    return page(request, "search.html", data, form, table=lambda d: d["items"])
