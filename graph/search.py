@@ -106,7 +106,7 @@ class SearchIndex:
         where, params = filter_sql(filters)
         sql = f"""WITH m AS MATERIALIZED (SELECT rowid, rank FROM fts WHERE fts MATCH ?)
                   SELECT d.kind, d.iri, d.label, d.text, d.proposal, d.region, d.year_from, d.year_to, d.relation,
-                  d.line, d.amount, MIN(m.rank) AS best FROM m JOIN docs d ON d.id = m.rowid
+                  d.line, d.amount, d.parties, MIN(m.rank) AS best FROM m JOIN docs d ON d.id = m.rowid
                   WHERE 1 {where} GROUP BY d.iri ORDER BY best, d.iri"""
         with self.lock:
             total = self.db.execute(f"SELECT COUNT(*) FROM ({sql})", [match, *params]).fetchone()[0]
@@ -130,7 +130,7 @@ def filter_sql(filters: dict) -> tuple[str, list]:
 
 
 def result(row: tuple, q: str) -> dict:
-    kind, iri, label, text, proposal, region, year_from, year_to, relation, line, amount, rank = row
+    kind, iri, label, text, proposal, region, year_from, year_to, relation, line, amount, parties, rank = row
     shown = text or label
     return {
         "kind": kind,
@@ -145,6 +145,7 @@ def result(row: tuple, q: str) -> dict:
         "relation": relation,
         "line": line,
         "amount_msek": amount,
+        "actors": sorted({p for p in parties.split() if "/" in p}),  # ids of the holders or proposers and members
         "score": round(-rank, 3),
     }
 

@@ -16,7 +16,8 @@ from graph import queries
 
 router = APIRouter(include_in_schema=False)
 EXAMPLES = [
-    ("example_three_hospitals", "/sparql?example=three-hospitals"),
+    ("example_three_hospitals", "/search?q=" + quote("tre akutsjukhus") + "&region=vasternorrland&kind=stance"),
+    ("example_three_hospitals_sparql", "/sparql?example=three-hospitals"),
     ("example_solleftea", "/id/hospital/solleftea-sjukhus"),
     ("example_primary_care", "/search?q=" + quote("primärvården") + "&relation=funds"),
     ("example_compare", "/compare?p=sjvp-vasternorrland-2025&p=kd-vasternorrland-2020"),
