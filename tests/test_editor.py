@@ -24,7 +24,7 @@ def test_a_browser_without_a_query_gets_the_editor_with_the_three_hospitals_exam
     assert '<form id="sparql-form" method="post" action="/sparql/table">' in response.text
 
 
-@pytest.mark.parametrize("accept", ["*/*", "", "application/sparql-results+json"])
+@pytest.mark.parametrize("accept", ["*/*", "", "application/sparql-results+json", "application/json, text/html;q=0.5"])
 def test_api_clients_without_a_query_still_get_400(client, accept):
     response = client.get("/sparql", headers={"Accept": accept})
     assert response.status_code == 400

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from api.deps import resolve, store
-from api.web.render import html, language
+from api.web.render import html, language, wanted
 from graph.queries import labels_for
 from ontology.terms import ONTOLOGY_FILE, PREFIXES, SPARQL_PREFIXES
 
@@ -112,12 +112,8 @@ def vendored(path: str) -> bool:
 
 
 def wants_html(request: Request) -> bool:
-    """A browser's navigation names text/html outright; API clients send */*, nothing, or a results type."""
-    for part in request.headers.get("accept", "").split(","):
-        media, *params = [p.strip() for p in part.split(";")]
-        if media.lower() in ("text/html", "application/xhtml+xml") and "q=0" not in params:
-            return True
-    return False
+    """A browser's navigation puts text/html first; API clients send */*, nothing, or a results type."""
+    return wanted(request, default="json") == "html"
 
 
 def static_files() -> GZipMiddleware:
