@@ -8,6 +8,8 @@
   proposals meet undated ones).
 - pkg:changedStance (earlier → later): a party's position on a target in one period and its opposite in the next
   period in which the party says anything about that target.
+- org:hasMember and pkg:membersNamedIn for a majority a proposal speaks of without naming its parties, from
+  another proposal of the same region and years (graph/majorities.py); its stances then count as those parties'.
 
 Pairing by time keeps both relations linear in a region's history: a decade of proposals adds links per position,
 not a pair of every proposal with every other (pairing all made 3.5M links at 1000× the bench corpus, ×108 of 100×).
@@ -21,6 +23,7 @@ sentence naming the target itself before a collective reference, then the earlie
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from bisect import bisect_left
 from collections import defaultdict
@@ -31,13 +34,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.majorities import majority_members, majority_quads
 from loaders.version import source_digest
 from ontology.terms import PKG, entity_iri, graph_iri, inferred_graph, iri_list, is_inferred_graph
 
 LEXICON = Path(__file__).resolve().parents[1] / "loaders" / "lexicon" / "stances.toml"
 
 # stated in each inferred graph: a store whose graphs another rule made recomputes them on the next load
-INFERENCE_VERSION = source_digest(("graph/inference.py", "loaders/lexicon/stances.toml"))
+INFERENCE_VERSION = source_digest(("graph/inference.py", "graph/majorities.py", "loaders/lexicon/stances.toml"))
 OPPOSITE = {PKG + "Supports": PKG + "Opposes", PKG + "Opposes": PKG + "Supports"}
 
 # Narrow queries joined in Python: one wide query with holders and memberships multiplies rows (a coalition's
@@ -54,6 +58,10 @@ PROPOSALS = """SELECT DISTINCT ?p ?start WHERE {{ ?p a pkg:Proposal ; pkg:region
   OPTIONAL {{ ?p pkg:periodStart ?start }} }}"""
 REGIONS = "SELECT DISTINCT ?region WHERE { ?p a pkg:Proposal ; pkg:region ?region }"
 VERSIONS = "SELECT ?g ?version WHERE { GRAPH ?g { ?g pkg:inferenceVersion ?version } }"
+INPUTS = (
+    "SELECT ?region ?g ?hash ?extractor WHERE { GRAPH ?g { ?p a pkg:Proposal ; pkg:region ?region "
+    "OPTIONAL { ?p pkg:contentHash ?hash } OPTIONAL { ?p pkg:extractorVersion ?extractor } } }"
+)
 
 
 @dataclass(slots=True)
@@ -75,11 +83,11 @@ class StanceRow:
         return (self.kind == "derived", self.beside_report, self.siblings > 1, self.line, self.iri)
 
 
-def region_positions(store, region: str) -> dict[tuple, dict[tuple, StanceRow]]:
+def region_positions(store, region: str, members: dict[str, set[str]]) -> dict[tuple, dict[tuple, StanceRow]]:
     """A region's positions, read one proposal at a time: only the representatives are held, never every stance
-    of the region (at 1000× the bench corpus a region has 43k stances and 9k positions)."""
+    of the region (at 1000× the bench corpus a region has 43k stances and 9k positions). `members` (holder → its
+    member parties, shared by the region's proposals) starts with what inference itself names."""
     out: dict[tuple, dict[tuple, StanceRow]] = defaultdict(dict)
-    members: dict[str, set[str]] = {}  # holder → its member parties, shared by the region's proposals
     for r in store.select(PROPOSALS.format(region=region)):
         start = int(r["start"].value) if "start" in r else None
         positions(proposal_stances(store, r["p"].value, region, start, members), out)
@@ -203,8 +211,11 @@ def changes(groups) -> set[tuple[str, str]]:
 
 def inferred_quads(store, region: str) -> list[ox.Quad]:
     graph = ox.NamedNode(inferred_graph(region))
-    groups = region_positions(store, region)
-    quads = [ox.Quad(graph, ox.NamedNode(PKG + "inferenceVersion"), ox.Literal(INFERENCE_VERSION), graph)]
+    majorities = majority_members(store, region)
+    groups = region_positions(store, region, {m: set(parties) for m, (parties, _) in majorities.items()})
+    stamp = stamps(store).get(region, INFERENCE_VERSION)
+    quads = [ox.Quad(graph, ox.NamedNode(PKG + "inferenceVersion"), ox.Literal(stamp), graph)]
+    quads += majority_quads(majorities, graph)
     conflict = ox.NamedNode(PKG + "conflictsWith")
     for a, b in sorted(conflicts(groups)):
         quads.append(ox.Quad(ox.NamedNode(a), conflict, ox.NamedNode(b), graph))
@@ -219,15 +230,31 @@ def proposal_regions(store) -> set[str]:
     return {r["region"].value for r in store.select(REGIONS)}
 
 
+def stamps(store) -> dict[str, str]:
+    """Per region, what its inferred graph is made from: these rules' version and a digest of the region's proposals
+    (graph, source bytes, extractor). A proposal written without the inference that should follow it (a load killed
+    in between) changes the digest, so the next load recomputes that region."""
+    inputs: dict[str, list[str]] = defaultdict(list)
+    for row in store.select(INPUTS):
+        terms = (row["g"], row.get("hash"), row.get("extractor"))
+        inputs[row["region"].value].append(" ".join(t.value for t in terms if t))
+    return {region: f"{INFERENCE_VERSION} {digest(rows)}" for region, rows in inputs.items()}
+
+
+def digest(lines: list[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:16]
+
+
 def outdated_regions(store, present: set[str]) -> set[str]:
-    """Regions (of those present) whose inferred graph is missing or was made by another version of these rules."""
+    """Regions (of those present) whose inferred graph is missing or was made by other rules or other proposals."""
     made = {r["g"].value: r["version"].value for r in store.select(VERSIONS)}
-    return {region for region in present if made.get(inferred_graph(region)) != INFERENCE_VERSION}
+    current = stamps(store)
+    return {region for region in present if made.get(inferred_graph(region)) != current.get(region)}
 
 
 def recompute_inferred(store, regions: set[str] | None = None) -> None:
     """Conflicts and stance changes of the given regions (all when None), each written over its own graph, and of
-    any region whose graph older rules made, so every load heals those.
+    any region whose graph older rules or other proposals made, so every load heals those.
 
     Inferred graphs of regions that no longer have proposals (and the single pre-region graph) are dropped.
     """

@@ -246,6 +246,31 @@ def test_conflicts_follow_loads_and_removals():
     assert conflict_pairs(store) == set()
 
 
+def inferred_members(store, majority: str) -> tuple[set[str], set[str]]:
+    """The parties and the naming proposals the inferred graphs give a majority."""
+    rows = store.select(f"""SELECT ?p ?o WHERE {{ GRAPH ?g {{ <{majority}> ?p ?o }}
+        FILTER(STRSTARTS(STR(?g), "https://w3id.org/policykg/graph/inferred/")) }}""")
+    by = {p: {r["o"].value for r in rows if r["p"].value.endswith(p)} for p in ("hasMember", "membersNamedIn")}
+    return by["hasMember"], by["membersNamedIn"]
+
+
+def test_an_unnamed_majority_is_named_by_the_majoritys_own_plan_of_the_same_years():
+    """004 (KD, Västernorrland 2020–2022) speaks of "majoriteten" without naming it; 003 is the plan S, M and L wrote
+    for the same years and speaks of no other majority: its authors name the majority, until it is removed."""
+    store = EmbeddedStore(None)
+    ensure_reference(store)
+    kd = load_bytes(store, (BUNDLED_CORPUS / CORPUS["004"]).read_bytes(), CORPUS["004"])
+    majority = f"{ID}majority/{kd.slug}"
+    assert inferred_members(store, majority) == (set(), set())
+    plan = load_bytes(store, (BUNDLED_CORPUS / CORPUS["003"]).read_bytes(), CORPUS["003"])
+    assert inferred_members(store, majority) == ({PARTY["S"], PARTY["M"], PARTY["L"]}, {f"{ID}proposal/{plan.slug}"})
+    sjvp = load_bytes(store, (BUNDLED_CORPUS / CORPUS["000"]).read_bytes(), CORPUS["000"])  # 2025–2027: not the same
+    assert inferred_members(store, majority)[0] == {PARTY["S"], PARTY["M"], PARTY["L"]}
+    assert inferred_members(store, f"{ID}majority/{sjvp.slug}") == (set(), set())  # it names its majority itself
+    assert remove_proposal(store, plan.slug)
+    assert inferred_members(store, majority) == (set(), set())
+
+
 def row(iri: str, polarity: str, parties: set[str], start: int | None) -> StanceRow:
     return StanceRow(iri, "t", PKG + polarity, "stated", f"p-{iri}", "r", start, 1, parties=parties)
 
