@@ -1,7 +1,8 @@
 """Full-text search over measures, goals, stance quotes and named entities: SQLite FTS5 with Swedish stemming.
 
 Every text is indexed as its Snowball stems ("primärvårdens" → "primärvård") and queried as stem prefixes, so an
-inflected or compounded word ("primärvårdsnära") finds its base. The index lives in memory, one set of rows per
+inflected or compounded word ("primärvårdsnära") finds its base; compounds ending in a word of the service thesaurus
+are indexed under that word too ("närsjukvården" under "sjukvård"). The index lives in memory, one set of rows per
 named graph; `sync` compares each graph's stamp (a proposal's content hash and extractor version, the reference
 graph's size) with what was indexed and re-indexes only graphs that changed, so it keeps in step with every load and
 removal, whoever made it. The stamps are memoised on the store until its next write: a search costs no extra query.
@@ -19,6 +20,7 @@ import snowballstemmer
 
 from graph.queries import labels_for, one_value
 from graph.stance_queries import POLARITIES
+from ontology.reference import concepts
 from ontology.terms import GRAPH, ID, PKG, REFERENCE_GRAPH, iri_list
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -33,6 +35,9 @@ CREATE VIRTUAL TABLE fts USING fts5(body, tokenize = 'unicode61 remove_diacritic
 """
 
 
+MIN_PART, MIN_PREFIX = 4, 3  # letters in the shortest compound part looked for, and in what must stand before it
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return STEMMER.stemWord(word.lower())
@@ -40,6 +45,26 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     return [stem(w) for w in WORD.findall(text)]
+
+
+@lru_cache(maxsize=1)
+def compound_heads() -> frozenset[str]:
+    """Stems of the service thesaurus's one-word names ("vård", "sjukvård", "psykiatri" …): the last parts that
+    Swedish compounds are split at ("närsjukvården" is also indexed as "sjukvård" and "vård")."""
+    names = (name for entry in concepts() for name in entry.names)
+    return frozenset(s for name in names if " " not in name for s in stems(name) if len(s) >= MIN_PART)
+
+
+@lru_cache(maxsize=65536)
+def terms(word_stem: str) -> tuple[str, ...]:
+    """The stem and every thesaurus word it ends in after a prefix of MIN_PREFIX letters or more."""
+    heads = compound_heads()
+    parts = [word_stem[i:] for i in range(MIN_PREFIX, len(word_stem) - MIN_PART + 1) if word_stem[i:] in heads]
+    return (word_stem, *parts)
+
+
+def index_body(text: str) -> str:
+    return " ".join(t for s in stems(text) for t in terms(s))
 
 
 def fts_query(q: str) -> str | None:
@@ -55,7 +80,8 @@ def highlight(text: str, q: str) -> str:
     for match in WORD.finditer(text):
         out.append(html.escape(text[last : match.start()]))
         word = html.escape(match.group())
-        out.append(f"<mark>{word}</mark>" if wanted and stem(match.group()).startswith(wanted) else word)
+        found = wanted and any(t.startswith(wanted) for t in terms(stem(match.group())))
+        out.append(f"<mark>{word}</mark>" if found else word)
         last = match.end()
     out.append(html.escape(text[last:]))
     return "".join(out)
@@ -88,7 +114,7 @@ class SearchIndex:
 
     def add(self, graph: str, rows: list[dict]) -> None:
         for row in rows:
-            body = " ".join(stems(" ".join([row["label"], row["text"], row.pop("extra", "")])))
+            body = index_body(" ".join([row["label"], row["text"], row.pop("extra", "")]))
             cursor = self.db.execute(
                 "INSERT INTO docs (graph, kind, iri, label, text, proposal, region, year_from, year_to, parties, "
                 "relation, line, amount) VALUES (:graph, :kind, :iri, :label, :text, :proposal, :region, :year_from, "

@@ -7,6 +7,7 @@ import csv
 import html
 import io
 import json
+import re
 from urllib.parse import quote
 
 import httpx
@@ -158,6 +159,13 @@ def test_search_stems_swedish_highlights_and_filters(client):
     sjvp = client.get("/api/search", params={"q": "akutsjukhus", "party": "SJVP", "year": 2025}).json()
     assert sjvp["items"] and all(r["proposal"] == f"proposal/{PROPOSAL}" for r in sjvp["items"])
     assert client.get("/api/search", params={"q": "primärvård", "kind": "nonsense"}).status_code == 422
+
+
+def test_search_finds_the_last_part_of_a_compound(client):
+    found = client.get("/api/search", params={"q": "sjukvård", "offset": 0}).json()
+    compounds = [r for r in found["items"] if re.search(r"\w{3,}sjukvård", r["text"].lower())]
+    assert any(not re.search(r"\bsjukvård", r["text"].lower()) for r in compounds)  # "ambulanssjukvård" alone
+    assert all(re.search(r"<mark>\w+sjukvård", r["highlighted"].lower()) for r in compounds)
 
 
 def test_compare_puts_signed_amounts_side_by_side(client):
