@@ -157,11 +157,12 @@ def doc_region(doc: Document) -> str:
 
 
 def person(name: str, party: Entry | None, role: str, line: int) -> Actor:
+    role = role.strip(" ,")
     return Actor(
         entity_iri("person", slug_for(name)),
         name,
         "Person",
-        role=role.strip(" ,"),
+        roles=[role] if role else [],
         member_of=party.iri if party else "",
         line=line,
     )
@@ -186,10 +187,12 @@ def signatures(doc: Document) -> list[Actor]:
 
 
 def first_of_each(people: list[Actor]) -> list[Actor]:
-    """A person who signs twice (a party's block, then a joint one) is one signatory, as first named."""
+    """A person who signs twice (a party's block, then a joint one) is one signatory, as first named, with every
+    role signed under."""
     seen: dict[str, Actor] = {}
     for actor in people:
-        seen.setdefault(actor.iri, actor)
+        first = seen.setdefault(actor.iri, actor)
+        first.roles += [r for r in actor.roles if r not in first.roles]
     return list(seen.values())
 
 
@@ -219,8 +222,17 @@ def group_signatures(party_text: str, lines: list[str], i: int, region: str) -> 
     out = []
     for j in range(i + 1, min(i + 40, len(lines))):
         if match := NAME_WITH_ROLE.match(lines[j]):
-            out.append(person(match.group("name"), found[0], match.group("role"), j + 1))
+            out.append(person(match.group("name"), found[0], wrapped_role(match.group("role"), lines, j), j + 1))
     return out
+
+
+def wrapped_role(role: str, lines: list[str], i: int) -> str:
+    """A role that ends in "och", "samt" or a comma goes on over the next line ("ledamot och" / "2:e vice ordf. …")."""
+    if not re.search(r"(?:\boch|\bsamt|,)\s*$", role):
+        return role
+    following = next((t.strip() for t in lines[i + 1 : i + 3] if t.strip()), "")
+    continues = following and len(following) < 80 and not NAME_WITH_ROLE.match(following)
+    return f"{role.strip()} {following}" if continues else role
 
 
 def detect_authors(doc: Document) -> None:

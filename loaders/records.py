@@ -52,7 +52,7 @@ class Actor:
     kind: str  # Party | Coalition | Person | Majority
     notation: str = ""
     members: list[str] = field(default_factory=list)  # IRIs of member parties
-    role: str = ""
+    roles: list[str] = field(default_factory=list)  # a person's roles as signed ("ledamot", "gruppledare")
     member_of: str = ""
     line: int = 0
 

@@ -67,8 +67,8 @@ def actor_triples(doc: Document, actor: Actor) -> Iterator[Triple]:
         yield s, RDFS + "label", lit(actor.label)
         if actor.member_of:
             yield s, ORG + "memberOf", iri(actor.member_of)
-        if actor.role:
-            yield s, PKG + "role", lit(actor.role)
+        for role in actor.roles:
+            yield s, PKG + "role", lit(role)
         yield from evidence(s, doc.lines[actor.line - 1].strip(), actor.line)
 
 

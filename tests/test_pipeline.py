@@ -46,7 +46,7 @@ def test_metadata_from_text(doc):
     assert doc.region.label == "Dalarna"
     assert doc.period == (2031, 2033)
     assert [s.label for s in doc.signatories] == ["Anna Andersson"]
-    assert doc.signatories[0].role == "Gruppledare"
+    assert doc.signatories[0].roles == ["Gruppledare"]
     assert "party/liberalerna" in doc.authors[0].iri
 
 
@@ -448,13 +448,16 @@ Vi vill att regionen sänker kostnaderna för hyrpersonal.
     assert by_verb == {"inrättar": stated.label, "sänker": "Ekonomi"}
 
 
-def test_a_name_over_a_role_line_signs_and_a_person_signs_once():
+def test_a_name_over_a_role_line_signs_and_a_person_signs_once_with_every_role():
     text = """Regionplan 2031–2033 för Region Kronoberg
 
 Vi vill att regionen inrättar en hälsocentral i Lessebo.
 
-Anna Andersson (L)
-Gruppledare
+Liberalerna i Regionfullmäktige:
+
+Anna Andersson, ledamot och
+
+2:e vice ordförande i regionstyrelsen
 
 Per Persson
 Gruppledare
@@ -463,8 +466,11 @@ Anna Andersson
 Gruppledare
 """
     doc = extract(text.encode(), "signed.txt")
-    people = [(p.label, p.role, p.member_of.rsplit("/", 1)[-1]) for p in doc.signatories]
-    assert people == [("Anna Andersson", "Gruppledare", "liberalerna"), ("Per Persson", "Gruppledare", "")]
+    people = [(p.label, p.roles, p.member_of.rsplit("/", 1)[-1]) for p in doc.signatories]
+    assert people == [
+        ("Anna Andersson", ["ledamot och 2:e vice ordförande i regionstyrelsen", "Gruppledare"], "liberalerna"),
+        ("Per Persson", ["Gruppledare"], ""),
+    ]
 
 
 def test_the_pipeline_refuses_a_step_placed_before_what_it_reads():
