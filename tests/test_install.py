@@ -74,6 +74,9 @@ def test_plain_install_serves_loads_queries_and_explains_eval(tmp_path):
                 assert server.poll() is None, server.stderr.read().decode()
                 subprocess.run([sys.executable, "-c", "import time; time.sleep(0.2)"])
         assert answer.status_code == 200 and answer.json()["triples"] == stats["triples"]
+        home = httpx.get(f"http://127.0.0.1:{port}/", headers={"Accept": "text/html"}, timeout=30)  # templates shipped
+        assert home.status_code == 200 and 'href="/static/explorer.css"' in home.text
+        assert httpx.get(f"http://127.0.0.1:{port}/static/explorer.css", timeout=30).status_code == 200
     finally:
         server.terminate()
         server.wait(timeout=15)
