@@ -1,4 +1,4 @@
-"""Structural facts about the party reference data, and that shared aliases still resolve by region."""
+"""Structural facts about the party and committee reference data, and that shared aliases still resolve by region."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from collections import defaultdict
 
 import pytest
 
+from loaders.frames import committee_named, squashed
 from loaders.metadata import parties_in
+from loaders.morphology import stems
 from ontology.reference import party_by_notation, rows, split
 
 PARTIES = rows("parties.csv")
@@ -94,3 +96,101 @@ def test_renamed_and_abbreviated_forms():
         "S",
         "SD",
     ]
+
+
+# --- committees.csv ------------------------------------------------------------------------------
+
+COMMITTEES = rows("committees.csv")
+KINDS = {"fullmäktige", "styrelse", "nämnd", "beredning", "revision"}
+# all-caps names of five letters or fewer are matched case-sensitively anywhere in a text (gazetteer.exact);
+# only abbreviations in common use may be aliases, the project's own `abbr` values stay out of the aliases
+SHORT_ALIASES = {"LF", "LS", "HSN", "HSS", "RUN", "RSAU", "RS AU", "RS-AU"}
+
+
+def committee_names(row: dict[str, str]) -> list[str]:
+    return [row["name"], *split(row["aliases"])]
+
+
+def test_committees_file_has_the_documented_columns():
+    assert COMMITTEES
+    assert list(COMMITTEES[0]) == ["slug", "name", "abbr", "kind", "aliases"]
+
+
+def test_committee_slugs_are_unique_lowercase_ascii():
+    slugs = [c["slug"] for c in COMMITTEES]
+    assert len(slugs) == len(set(slugs))
+    assert all(s.isascii() and s == s.lower() and " " not in s for s in slugs)
+
+
+def test_committee_abbreviations_are_unique_and_kinds_known():
+    abbrs = [c["abbr"].upper() for c in COMMITTEES]
+    assert all(abbrs) and len(abbrs) == len(set(abbrs))
+    assert {c["kind"] for c in COMMITTEES} <= KINDS
+
+
+def test_a_committee_name_belongs_to_one_committee():
+    """committee_named() takes the first row whose name fits, so a name on two rows would hide the second."""
+    holders: dict[str, set[str]] = defaultdict(set)
+    for c in COMMITTEES:
+        for name in committee_names(c):
+            holders[squashed(name)].add(c["slug"])
+    assert {name: slugs for name, slugs in holders.items() if len(slugs) > 1} == {}
+
+
+def test_no_committee_name_is_a_service_or_hospital_name():
+    """A committee alias equal to a service or a hospital ("Kultur", "Tandvård") would make every table row and
+    target with that name a committee; compared case-insensitively and by stems, so inflected forms count too."""
+    others: dict[tuple[str, ...], str] = {}
+    for s in rows("services.csv"):
+        for name in (s["pref_label_sv"], *split(s["alt_labels_sv"])):
+            others[stems(name)] = f"service {s['slug']}"
+    for h in rows("hospitals.csv"):
+        for name in (h["name"], *split(h["aliases"])):
+            others[stems(name)] = f"hospital {h['slug']}"
+    clashes = [(c["slug"], n, others[stems(n)]) for c in COMMITTEES for n in committee_names(c) if stems(n) in others]
+    assert clashes == []
+
+
+def test_short_all_caps_committee_aliases_are_the_established_abbreviations():
+    short = {n for c in COMMITTEES for n in split(c["aliases"]) if n.isupper() and len(n) <= 5}
+    assert short <= SHORT_ALIASES
+
+
+@pytest.mark.parametrize(
+    ("label", "slug"),
+    [
+        ("Inköpsnämnden", "inkopsnamnden"),
+        ("Varuförsörjningsnämnden", "varuforsorjningsnamnden"),
+        ("Ambulansdirigeringsnämnden", "ambulansdirigeringsnamnden"),
+        ("Gemensamma patientnämnden", "patientnamnden"),
+        ("Hjälpmedelsnämnden", "hjalpmedelsnamnden"),
+        ("Nämnden för kultur, utbildning och friluftsverksamhet", "kulturnamnden"),
+        ("Kultur- och fritidsnämnden", "kulturnamnden"),
+        ("Nämnden för primärvård, rättspsykiatri och Dammsdalskolan", "primarvardsnamnden"),
+        ("Nämnden för samverkan kring socialtjänst och vård", "namnden-for-samverkan-kring-socialtjanst-och-vard"),
+        ("Trafik- och samhällsplaneringsnämnden", "kollektivtrafiknamnden"),
+        ("Nämnd för trafik, infrastruktur och miljö", "kollektivtrafiknamnden"),
+        ("Nämnd för folkhälsa och sjukvård", "halso-och-sjukvardsnamnden"),
+        ("Nämnden för hållbar utveckling", "regionala-utvecklingsnamnden"),
+        ("Klimat- och regionutvecklingsnämnden", "regionala-utvecklingsnamnden"),
+        ("Patientnämnd-Etisk nämnd", "patientnamnden"),
+        ("Samverkansberedning hälsa och vård, omsorg och skola", "samverkansberedningen"),
+        ("Sjukhusstyrelsen", "driftnamnd"),
+        ("Regional  utvec kl ingsnämnd", "regionala-utvecklingsnamnden"),  # a PDF table's split words
+    ],
+)
+def test_regional_committee_names_resolve(label, slug):
+    entry = committee_named(label)
+    assert entry is not None and entry.iri.rsplit("/", 1)[-1] == slug
+
+
+def test_common_words_and_services_are_no_committees():
+    for label in (
+        "Kultur",
+        "Tandvård",
+        "Kollektivtrafik",
+        "Hjälpmedel",
+        "Gemensamma nämnder",
+        "Regionala kollektivtrafikmyndigheten",
+    ):
+        assert committee_named(label) is None, label
