@@ -15,7 +15,7 @@ from loaders.metadata import detect_metadata
 from loaders.prose import extract_prose
 from loaders.read import document_from_bytes, slug_for
 from loaders.records import Document
-from loaders.stances import extract_stances
+from loaders.stances.document import extract_stances
 from loaders.structure.blocks import normalise
 from loaders.structure.furniture import mark_furniture
 from loaders.structure.outline import outline

@@ -17,7 +17,9 @@ from graph.store import EmbeddedStore
 from loaders.collective import collective_references
 from loaders.pipeline import extract
 from loaders.records import Actor
-from loaders.stances import Context, analyse, split_sentences
+from loaders.stances.binding import analyse
+from loaders.stances.records import Context
+from loaders.stances.sentences import split_sentences
 from ontology.terms import PKG, entity_iri, inferred_graph, is_inferred_graph
 
 ID = "https://w3id.org/policykg/id/"
