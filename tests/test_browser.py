@@ -224,3 +224,23 @@ def test_home_walks_to_the_three_hospitals_answer(tab):
         page.locator(".yasqe .CodeMirror").wait_for()
         assert any(SJVP_QUOTE in " ".join(cells) for cells in run_editor_query(page))
     assert tab.errors == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?lang=en",
+        "/id/proposal/sjvp-vasternorrland-2025",
+        "/id/proposal/sjvp-vasternorrland-2025/text?hl=19#L19",
+        "/conflicts",
+        "/stance-changes",
+        "/search?q=primärvårdens",
+        "/id/concept/akutsjukhus",
+        "/sparql?example=primary-care-money&lang=en",
+    ],
+)
+def test_pages_load_without_javascript_errors(tab, path):
+    response = tab.page.goto(path)
+    assert response.status == 200
+    tab.page.wait_for_load_state("networkidle")
+    assert tab.errors == []
