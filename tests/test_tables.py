@@ -94,3 +94,41 @@ Ambulans i inlandet 5 5 6
 def test_an_indicator_target_value_is_no_budget_line():
     text = "Plan 2031\n\nAndel patienter som får första besök i tid ≥70 % Månad datalager 3\n"
     assert not extract(text.encode(), "indicator.txt").measures
+
+
+def test_a_header_of_a_unit_and_years_heads_its_own_table_and_joins_no_row():
+    text = """Budget 2031–2033
+
+Politisk verksamhet
+Mnkr 2031 2032 2033
+Anslag året innan -48,0 -48,9 -49,8
+Prisuppräkning -0,9 -0,9 -1,0
+Nettokostnadsram, summa -48,9 -49,8 -50,8
+Specifikation politisk verksamhet
+Tkr 2031
+Regionfullmäktige -6 471,5
+Partistöd -15 836,8
+Politiska sekreterare -3 177,9
+"""
+    got = rows(text)
+    assert "Tkr" not in " ".join(got) and got["Regionfullmäktige"][0] == [-6.4715]
+    assert got["Partistöd"][0] == [-15.8368] and got["Anslag året innan"][0] == [-48.0, -48.9, -49.8]
+
+
+def test_a_committee_row_moving_a_small_part_of_its_frame_elsewhere_is_a_budget_line():
+    text = """Budget 2031–2033
+
+Ramar per nämnd, mnkr 2031 2032 2033
+Patientnämnd 7,0 7,1 7,2
+Revision 9,0 9,2 9,4
+Hälso- och sjukvårdsnämnden 9 000 9 300 9 600
+
+Justering av rambudgetar, mnkr
+Patientnämnd -0,50 -0,50
+Revision 0,10 0,10
+Hälso- och sjukvårdsnämnden 8 950 8 950
+"""
+    doc = extract(text.encode(), "changes.txt")
+    lines = {m.line: (m.text, m.amount) for m in doc.measures}
+    assert (lines[9], lines[10]) == (("Patientnämnd.", -0.5), ("Revision.", 0.1))
+    assert 11 not in lines and 4 not in lines  # a level (most of the frame) and the frames themselves stay frames

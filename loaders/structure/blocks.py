@@ -21,6 +21,7 @@ ITEM_START = re.compile(
 )
 TRAILING_AMOUNT = re.compile(r"(?<![\d,.])[-−–]?\d{1,3}(?:[ \u00a0]\d{3})*(?:,\d+)?\s*$")
 SENTENCE_END = re.compile(r"[.!?:;]['”\")]*$")
+YEAR_TOKEN = re.compile(r"(?:19|20)\d\d")
 JOIN_WORDS = {"och", "eller", "samt", "respektive", "till", "som"}
 
 
@@ -82,6 +83,8 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
         return False
     if block.kind == "row":
         return starts_lower(text)
+    if is_column_header(current) or is_caption(current):  # the rows under a header are rows of their own
+        return False
     if is_caps(current) and is_caps(text):
         return True
     if current.endswith("-") or current.endswith(",") or ends_dangling(current):
@@ -99,6 +102,28 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
     width = block.width if block.width > last_len else typical
     wide = 0.8 if SENTENCE_END.search(current) else 0.92
     return last_len >= wide * width
+
+
+def is_column_header(text: str) -> bool:
+    """A table's column header: years after a few words ("Mnkr 2026 2027 2028", "Ramar per nämnd, mnkr 2031 2032
+    2033"), or one year after a word or two ("Tkr 2026")."""
+    tokens = text.split()
+    years = next((n for n in range(len(tokens), 0, -1) if all(map(YEAR_TOKEN.fullmatch, tokens[-n:]))), 0)
+    label = tokens[: len(tokens) - years]
+    if not years or any(ch.isdigit() for word in label for ch in word):
+        return False
+    return len(label) <= (6 if years >= 2 else 2)
+
+
+@cache
+def unit_words() -> re.Pattern[str]:
+    units = sorted(load("tables")["units"], key=len, reverse=True)
+    return re.compile(r"(?:^|[\s,(])(?:" + "|".join(map(re.escape, units)) + r")\)?:?$", re.I)
+
+
+def is_caption(text: str) -> bool:
+    """A short line that ends in a unit ("Justering av rambudgetar, mnkr", "Belopp i tkr") names a table's unit."""
+    return len(text) <= 80 and bool(unit_words().search(text.strip()))
 
 
 def tabbed(text: str) -> bool:

@@ -17,6 +17,7 @@ from loaders.frames import committee_named
 from loaders.lexicons import lexicon
 from loaders.metadata import parties_in
 from loaders.records import Block, Document
+from loaders.structure.blocks import is_caption, is_column_header
 
 TARGET_VALUE = re.compile(r"[≥≤]\s*\d")  # "≥70 %": an indicator's target value, not money
 NUMBER_TOKEN = re.compile(r"^[-−–]?\d+(?:,\d+)?$")
@@ -110,6 +111,8 @@ def is_row_like(block: Block) -> bool:
     """A row, or a short line ending in a number (a level such as "Ram 2025 9 045"), inside or before a table."""
     if block.kind == "row":
         return True
+    if is_column_header(block.text):
+        return False
     return block.kind == "para" and len(block.text) <= SHORT and bool(ENDS_IN_NUMBER.search(block.text))
 
 
@@ -121,7 +124,10 @@ def runs(blocks: list[Block]) -> list[tuple[int, int]]:
     """Maximal runs of rows, allowing a few sub-headings between two rows; at least two rows each."""
     out, start, last, gap = [], None, None, 0
     for i, block in enumerate(blocks):
-        if block.kind == "row" or (start is not None and is_row_like(block)):
+        if start is not None and (is_column_header(block.text) or is_caption(block.text)):  # heads the next table
+            out.append((start, last))
+            start, gap = None, 0
+        elif block.kind == "row" or (start is not None and is_row_like(block)):
             start, last, gap = i if start is None else start, i, 0
         elif start is not None and is_subheading(block) and gap < MAX_BETWEEN:
             gap += 1
@@ -306,6 +312,9 @@ def chosen_of(block: Block) -> float:
     return block.amount if block.amount is not None else 0.0
 
 
+CHANGE_SHARE = 5  # a change moves at most a fifth of the level it changes
+
+
 def find_tables(doc: Document) -> Document:
     """Group rows into tables and give every row its cells (in MSEK), its chosen amount and its role."""
     seen: set[tuple[str, float]] = set()
@@ -317,4 +326,17 @@ def find_tables(doc: Document) -> Document:
             if block.table == len(doc.tables) - 1:
                 block.cells = [round(c * table.unit, 6) for c in block.cells]
                 block.amount = round((block.amount or 0.0) * table.unit, 6)
+    changes_not_levels(doc)
     return doc
+
+
+def changes_not_levels(doc: Document) -> None:
+    """A committee's row that moves a small part of the frame the document gives that committee elsewhere
+    ("Patientnämnd -0,50" beside "Patientnämnd … 6,0 7 7 7") changes the frame: a budget line, not a level."""
+    rows = [(b, committee_named(number_tokens(b.text)[0].strip(" .:"))) for b in doc.blocks if b.kind == "row"]
+    named = [(block, committee.iri) for block, committee in rows if committee]
+    for block, committee in named:
+        level = max((abs(c) for other, same in named if same == committee and other is not block for c in other.cells),
+                    default=0.0)  # fmt: skip
+        if block.role == "frame" and block.amount and abs(block.amount) * CHANGE_SHARE <= level:
+            block.role = ""
