@@ -14,6 +14,7 @@ from api.settings import Settings
 from api.web import compare, editor, entities, home, render, sparql_table
 from api.web import search as web_search
 from graph.factory import open_store
+from graph.inference import recompute_inferred
 from graph.query_pool import query_runner
 from graph.remote import RemoteStoreError
 
@@ -26,6 +27,8 @@ def create_app(settings: Settings | None = None, store=None) -> FastAPI:
         app.state.store = store or open_store(
             settings.store, settings.store_url, settings.read_only, settings.store_open_files
         )
+        if app.state.store.kind == "embedded" and not settings.read_only:
+            recompute_inferred(app.state.store, set())  # regions a crash left between a write and its inference
         app.state.queries = query_runner(app.state.store, settings)
         print(f"SPARQL queries: {app.state.queries.describe()}", file=sys.stderr)
         yield

@@ -37,13 +37,15 @@ class View:
 
 
 def reply(view: View, generation: int, query: str, accept: str, max_rows: int) -> Answer:
-    """The query's answer; a read error (a table file compacted away under an old view) is retried once, fresh."""
+    """The query's answer; a read error is retried once on a fresh view. RocksDB raises one (OSError, or
+    RuntimeError "Corruption … No such file") when the writer compacts away a table file an old view or a view
+    being opened still names."""
     try:
         return answer(view.at(generation), query, accept, max_rows)
-    except OSError:
+    except (OSError, RuntimeError):
         try:
             return answer(view.at(generation, fresh=True), query, accept, max_rows)
-        except OSError as err:
+        except (OSError, RuntimeError) as err:
             return failure(err)
 
 

@@ -125,7 +125,7 @@ def answer(store, query: str, accept: str, max_rows: int) -> Answer:
     return Answer(200, body, media)
 
 
-def failure(err: OSError) -> Answer:
+def failure(err: Exception) -> Answer:
     """The answer when the engine failed: a refused socket is the worker's network block (graph/sandbox.py)."""
     if isinstance(err, PermissionError):
         return Answer(403, error="the query tried to reach the network, which query workers cannot")
