@@ -5,8 +5,10 @@
   "use strict";
   const CYTOSCAPE = "/static/vendor/node_modules/cytoscape/dist/cytoscape.min.js";
 
+  // data-cytoscape="" says the page knows cytoscape is not installed: the neighbours become a list of links.
   function loadCytoscape(src) {
     if (window.cytoscape) return Promise.resolve(window.cytoscape);
+    if (!src) return Promise.reject(new Error("cytoscape is not installed (python3 dev.py runs npm ci)"));
     return new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = src;
@@ -69,7 +71,7 @@
     const data = await response.json();
     let cytoscape;
     try {
-      cytoscape = await loadCytoscape(element.dataset.cytoscape || CYTOSCAPE);
+      cytoscape = await loadCytoscape(element.dataset.cytoscape ?? CYTOSCAPE);
     } catch (err) {
       fallback(element, data);
       return;
