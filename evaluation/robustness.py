@@ -27,8 +27,13 @@ def fate(doc: Document, index: int, measures: set[int], goals: set[int], frames:
         return "goal"
     if block.line in frames:
         return "frame"
-    reason = block.role or (item_reason(doc, index) if block.kind == "item" else "")
+    reason = block.role or (item_reason(doc, index) if block.kind == "item" else row_reason(block))
     return f"set aside ({reason})" if reason else "set aside"
+
+
+def row_reason(block: Block) -> str:
+    """A row outside any table that is no budget line: too few words to name one, a chart label, a lone result."""
+    return "lone row" if block.table < 0 else ""
 
 
 def item_reason(doc: Document, index: int) -> str:
