@@ -86,6 +86,19 @@ def test_editor_runs_the_three_hospitals_example_and_reads_the_table(tab):
     assert tab.errors == []
 
 
+def test_editor_share_link_reopens_the_query_in_the_editor(tab):
+    require_vendored(f"{YASGUI}/yasgui.min.js")
+    page = tab.page
+    page.goto("/sparql?example=solleftea-stances")
+    page.locator(".yasqe_share").click()
+    link = page.locator(".yasqe_sharePopup input").input_value()
+    assert link.startswith(page.url.split("/sparql")[0] + "/sparql?edit=")
+    page.goto(link)
+    page.locator(".yasqe .CodeMirror").wait_for()
+    assert "hospital/solleftea-sjukhus" in page.evaluate("() => policykgEditor.getTab().getQuery()")
+    assert tab.errors == []
+
+
 def test_editor_draws_a_chart_and_downloads_csv_through_the_endpoint(tab):
     require_vendored(f"{YASGUI}/yasgui.min.js")
     page = tab.page

@@ -45,6 +45,13 @@ def test_example_parameter_chooses_the_query_and_unknown_names_are_404(client):
     assert missing.status_code == 404 and "three-hospitals" in missing.json()["error"]
 
 
+def test_a_shared_editor_link_loads_its_query_and_stays_a_400_for_programs(client):
+    shared = "ASK { ?h a pkg:Hospital }"
+    body = client.get("/sparql", params={"edit": shared}, headers=BROWSER).text
+    assert f'spellcheck="false">{shared}</textarea>' in body and "aria-current" not in body
+    assert client.get("/sparql", params={"edit": shared}).status_code == 400
+
+
 def test_the_saved_three_hospitals_query_is_the_readme_query():
     saved = examples()[0]
     assert saved.name == "three-hospitals" and saved.query == THREE_EMERGENCY_HOSPITALS

@@ -122,13 +122,14 @@ def static_files() -> GZipMiddleware:
 
 
 def editor_page(request: Request, status: int = 200, **extra) -> HTMLResponse:
-    """The editor with one example (or the posted query) loaded; YASGUI when vendored, else the plain form."""
+    """The editor with a query loaded: a shared one (?edit=), an example (?example=), or the posted one (extra)."""
     chosen = example(request.query_params.get("example"))
+    shared = request.query_params.get("edit")
     data = {
         "text": TEXT[language(request)],
         "examples": examples(),
-        "chosen": chosen.name,
-        "query": chosen.query,
+        "chosen": None if shared else chosen.name,
+        "query": shared or chosen.query,
         "prefixes": PREFIXES,
         "vocabulary": vocabulary(),
         "default_query": SPARQL_PREFIXES + "\nSELECT * WHERE { ?s ?p ?o } LIMIT 10\n",

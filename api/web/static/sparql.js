@@ -109,6 +109,10 @@
   function start() {
     const query = form.querySelector("textarea").value;
     Yasgui.Yasr.registerPlugin("chart", Chart);
+    // A shared link opens this page with the query in the editor (?query= would be a protocol request).
+    Yasgui.Tab.prototype.getShareableLink = function () {
+      return `${location.origin}/sparql?edit=${encodeURIComponent(this.getQuery())}`;
+    };
     const yasgui = new Yasgui(document.getElementById("yasgui"), {
       requestConfig: { endpoint: location.origin + "/sparql", method: "POST" },
       persistenceId: null,
