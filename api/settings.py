@@ -47,6 +47,7 @@ class Settings:
     query_workers: int = field(default_factory=lambda: _number("POLICYKG_QUERY_WORKERS", str(DEFAULT_WORKERS)))
     query_queue: int = field(default_factory=lambda: _number("POLICYKG_QUERY_QUEUE", "-1"))
     query_per_client: int = field(default_factory=lambda: _number("POLICYKG_QUERY_PER_CLIENT", "-1"))
+    query_memory_mb: int = field(default_factory=lambda: _number("POLICYKG_QUERY_MEMORY_MB", "1024"))  # per worker
 
     def __post_init__(self) -> None:
         if self.store_open_files and self.store_open_files < MIN_OPEN_FILES:

@@ -28,7 +28,7 @@ from graph.sparql import Answer, QueryRefused, answer, failure, timed_out
 
 RESTART_ALLOWANCE = 1.0  # s a queued query waits beyond the time limit: a killed worker's replacement starting
 START_TIMEOUT = 60.0  # s for a new worker to report in
-DIED = "the query worker stopped before it answered (out of memory?); narrow the query or add a LIMIT"
+DIED = "the query needed more memory than a query worker has (POLICYKG_QUERY_MEMORY_MB); narrow it or add a LIMIT"
 PRELOAD = ["graph.query_worker", "rdflib.plugins.sparql.parser"]  # imported once, in the forkserver
 
 
@@ -75,11 +75,11 @@ class Gate:
 class Worker:
     """One worker process and the pipe to it."""
 
-    def __init__(self, context, path: Path, open_files: int, generation: int):
+    def __init__(self, context, path: Path, open_files: int, generation: int, memory_mb: int):
         from graph import query_worker
 
         self.conn, child = context.Pipe()
-        args = (child, str(path), open_files, generation)
+        args = (child, str(path), open_files, generation, memory_mb)
         self.process = context.Process(target=query_worker.serve, args=args, name="policykg-query", daemon=True)
         self.process.start()
         child.close()
@@ -111,8 +111,9 @@ class Worker:
 class ProcessRunner:
     """Queries in worker processes over the on-disk store at `path`; `generation` counts the server's writes."""
 
-    def __init__(self, path: Path, open_files: int, gate: Gate, generation: Callable[[], int]):
-        self.path, self.open_files, self.gate, self.generation = path, open_files, gate, generation
+    def __init__(self, path: Path, open_files: int, memory_mb: int, gate: Gate, generation: Callable[[], int]):
+        self.path, self.open_files, self.memory_mb = path, open_files, memory_mb
+        self.gate, self.generation = gate, generation
         self.context = multiprocessing.get_context("forkserver")
         self.context.set_forkserver_preload(PRELOAD + main_module())
         self.threads = ThreadPoolExecutor(max_workers=2 * gate.slots, thread_name_prefix="query-wait")
@@ -121,7 +122,7 @@ class ProcessRunner:
         self.loop: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> Worker:
-        return Worker(self.context, self.path, self.open_files, self.generation())
+        return Worker(self.context, self.path, self.open_files, self.generation(), self.memory_mb)
 
     def describe(self) -> str:
         network = "blocked (seccomp)" if all(w.sandboxed for w in self.idle) else "NOT blocked on this platform"
@@ -224,5 +225,7 @@ def query_runner(store, settings) -> ProcessRunner | ThreadRunner:
     workers = settings.query_workers or 2
     gate = Gate(workers, settings.query_queue, settings.query_per_client, settings.query_timeout)
     if settings.query_workers and getattr(store, "path", None) is not None:
-        return ProcessRunner(store.path, settings.store_open_files, gate, lambda: store.generation)
+        return ProcessRunner(
+            store.path, settings.store_open_files, settings.query_memory_mb, gate, lambda: store.generation
+        )
     return ThreadRunner(store, gate)

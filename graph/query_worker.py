@@ -7,9 +7,11 @@ guarded, run and serialised here, so a worker killed at the time limit takes all
 from __future__ import annotations
 
 import os
+import warnings
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from graph.parsing import cap_memory
 from graph.sandbox import block_network
 from graph.sparql import Answer, answer, failure
 from graph.sparql_guard import verdict
@@ -49,12 +51,14 @@ def reply(view: View, generation: int, query: str, accept: str, max_rows: int) -
             return failure(err)
 
 
-def serve(conn: Connection, path: str, open_files: int, generation: int) -> None:
-    """A worker's life: refuse the network before any thread starts, open the store, answer until hung up on."""
+def serve(conn: Connection, path: str, open_files: int, generation: int, memory_mb: int) -> None:
+    """A worker's life: refuse the network before any thread starts, open the store, cap its memory (RLIMIT_AS
+    over what it has then), answer until hung up on. A query that needs more memory ends the worker."""
     sandboxed = block_network()
     os.nice(PRIORITY)
     view = View(Path(path), open_files)
     view.at(generation)  # opened before reporting in: the first query does not wait for it
+    cap_memory(memory_mb)
     conn.send(sandboxed)
     while True:
         try:
@@ -71,3 +75,6 @@ def warm_up() -> None:
 
 
 warm_up()
+# each new worker re-runs the server's `-m` module as __mp_main__ although the forkserver preloaded it: runpy's
+# warning about that would go to the server's stderr once per worker started
+warnings.filterwarnings("ignore", "'.*' found in sys.modules after import of package", RuntimeWarning)

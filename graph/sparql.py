@@ -6,11 +6,10 @@ processes (graph/query_pool.py); `run` is the command line's in-process form.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
 from dataclasses import dataclass
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -19,10 +18,8 @@ from graph.sparql_guard import verdict
 from graph.store import solution_row
 from ontology.terms import PREFIXES
 
-T = TypeVar("T")
 TIMED_OUT = [0]  # queries stopped (or, without worker processes, answered 503) at the time limit, for /metrics
 REJECTED = [0]  # queries answered 429: every worker busy and the queue full, or the client over its share
-_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="sparql")  # `policykg query` and `run_async`
 
 
 class QueryRefused(ValueError):
@@ -133,29 +130,26 @@ def failure(err: Exception) -> Answer:
 
 
 def run(store, query: str, timeout: float, max_rows: int) -> Result:
-    """Run a user's query with limits; raises QueryRefused with a message that says what to fix."""
+    """Run a user's query with limits; raises QueryRefused with a message that says what to fix. A query past the
+    limit is left in a daemon thread, so that `policykg query` ends at once instead of waiting for it."""
     check(query)
-    future = _POOL.submit(collect, store, query, max_rows)
+    done: queue.Queue = queue.Queue(maxsize=1)
+
+    def work() -> None:
+        try:
+            done.put((collect(store, query, max_rows), None))
+        except Exception as err:  # noqa: BLE001 - handed to the caller's thread
+            done.put((None, err))
+
+    threading.Thread(target=work, name="sparql", daemon=True).start()
     try:
-        return future.result(timeout=timeout)
-    except TimeoutError:
+        result, err = done.get(timeout=timeout)
+    except queue.Empty:
         TIMED_OUT[0] += 1
         raise QueryRefused(timed_out(timeout), 503) from None
-
-
-async def run_async(store, query: str, timeout: float, max_rows: int, finish: Callable[[Result], T]) -> T:
-    """`run` for the event loop with `finish` in the same thread, for pages that need the Result itself (threads:
-    not stopped at the limit, unlike /sparql's worker processes)."""
-
-    def work() -> T:
-        check(query)
-        return finish(collect(store, query, max_rows))
-
-    try:
-        return await asyncio.wait_for(asyncio.wrap_future(_POOL.submit(work)), timeout)
-    except TimeoutError:
-        TIMED_OUT[0] += 1
-        raise QueryRefused(timed_out(timeout), 503) from None
+    if err is not None:
+        raise err
+    return result
 
 
 def timed_out(timeout: float) -> str:

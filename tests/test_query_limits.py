@@ -7,6 +7,8 @@ from several loopback addresses (127.0.0.x) so that they count as different clie
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -17,6 +19,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from graph.loading import ensure_reference
+from graph.query_pool import PRELOAD, Worker
+from graph.store import EmbeddedStore
 from tests.conftest import ROOT, WRITE_AUTH, Server, build_store
 from tests.test_security import Listener
 
@@ -31,6 +36,7 @@ def limited(tmp_path_factory):
     path = tmp_path_factory.mktemp("limits") / "db"
     build_store(path)
     server = Server(path, {"POLICYKG_QUERY_TIMEOUT": "2", "POLICYKG_QUERY_WORKERS": "2", "POLICYKG_QUERY_QUEUE": "2"})
+    server.store_path = path
     yield server
     server.stop()
 
@@ -204,3 +210,31 @@ def test_the_network_filter_stops_the_engine_itself():
         listener.close()
     assert probe.returncode == 0 and "refused:" in probe.stdout, probe.stderr
     assert listener.connections == 0
+
+
+def test_a_query_past_its_memory_ends_its_worker_not_the_server(limited):
+    """RLIMIT_AS caps each worker (POLICYKG_QUERY_MEMORY_MB over its size at start): a sort of a cross product
+    runs out of it long before its time limit, the worker dies and the answer says why."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    worker = Worker(context, limited.store_path, 0, 0, memory_mb=100)  # a read-only view beside the server's
+    sort = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?a ?d"
+    began = time.monotonic()
+    answer = worker.ask((0, sort, "", 10), 60)
+    assert answer is not None and answer.status == 503 and "memory" in answer.error, answer
+    assert worker.stopped and time.monotonic() - began < 60
+
+
+def test_the_query_command_ends_at_its_time_limit(tmp_path):
+    """`policykg query` answers at the limit and exits; it used to wait for the abandoned query thread."""
+    store = EmbeddedStore(tmp_path / "db")
+    ensure_reference(store)  # some thousands of triples: the cross product would run for days
+    store.flush()
+    del store
+    gc.collect()
+    began = time.monotonic()
+    cli = [sys.executable, "-m", "api.cli", "query", "--store", str(tmp_path / "db"), "--timeout", "2", HEAVY]
+    done = subprocess.run(cli, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    took = time.monotonic() - began
+    assert done.returncode == 2 and "time limit" in done.stderr, done.stderr
+    assert took < 30, took
