@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.inference import recompute_inferred
-from graph.parsing import Limits, Parsed, Pool
+from graph.parsing import QUEUED, Limits, Parsed, Pool
 from loaders.pipeline import extract
 from loaders.read import DocumentError
 from loaders.records import Document
@@ -215,7 +215,7 @@ def extraction(files: list[Path], jobs: int, limits: Limits | None) -> Iterator[
     if jobs < 1 or not files:
         yield read_here(files)
         return
-    with Pool(min(jobs, len(files)), limits or Limits()) as pool:
+    with Pool(min(jobs, len(files)), limits or Limits(), queued=QUEUED) as pool:
         yield pool.parse((path, path.name) for path in files)
 
 

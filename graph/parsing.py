@@ -13,7 +13,9 @@ import os
 import resource
 import time
 import traceback
+from collections import deque
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -23,6 +25,7 @@ from loaders.records import Document
 
 PRELOAD = ["__main__", "loaders.formats.pdf", "loaders.formats.docx", "loaders.formats.html", "graph.parse_warmup"]
 MB = 2**20
+QUEUED = 2  # path tasks a worker holds: the one it reads and the next (bytes: one, see Pool)
 STARTUP_SECONDS = 120  # a worker forks from the preloaded server in well under a second; this is a stuck machine
 
 
@@ -126,29 +129,31 @@ def over_time(name: str, seconds: float) -> OverLimit:
 
 
 class Worker:
-    """One worker process and its end of the pipe; `task` is what it is reading and since when."""
+    """One worker process, its end of the pipe and the tasks sent to it: [index, source, name, started or None]."""
 
     def __init__(self, ctx, limits: Limits):
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=serve, args=(child, limits.memory_mb), daemon=True)
         self.process.start()
         child.close()
-        self.task: tuple[int, str, float] | None = None
+        self.tasks: deque[list] = deque()
         self.spent = False
         self.started = False
 
     def give(self, index: int, source: Path | bytes, name: str) -> None:
         if not self.started and self.conn.poll(STARTUP_SECONDS):
-            self.started = self.conn.recv() is None
+            with suppress(EOFError):  # it died starting: said below
+                self.started = self.conn.recv() is None
         if not self.started:
             raise RuntimeError(f"a parse worker did not start within {STARTUP_SECONDS} s")
         self.conn.send((index, source, name))
-        self.task = (index, name, time.monotonic())
+        self.tasks.append([index, source, name, None if self.tasks else time.monotonic()])
 
     def take(self, limits: Limits) -> Parsed:
-        """The answer to the current task, or why the process ended without one; `spent` says to replace it."""
-        index, name, _ = self.task
-        self.task = None
+        """The answer to the task it reads, or why the process ended without one; `spent` says to replace it."""
+        index, _, name, _ = self.tasks.popleft()
+        if self.tasks:
+            self.tasks[0][3] = time.monotonic()  # the next one's clock starts now (at the latest)
         try:
             parsed = self.conn.recv()
         except (EOFError, OSError):
@@ -162,18 +167,17 @@ class Worker:
         return parsed
 
     def abandon(self, limits: Limits) -> Parsed:
-        """Kill the worker over its time limit; its task fails."""
-        index, name, _ = self.task
-        self.task = None
+        """Kill the worker over its time limit; the task it reads fails (the others go to its replacement)."""
+        index, _, name, _ = self.tasks.popleft()
         self.spent = True
         self.process.kill()
         return Parsed(index, name, error=over_time(name, limits.seconds))
 
-    def overdue(self, limits: Limits) -> bool:
-        return self.task is not None and time.monotonic() - self.task[2] >= limits.seconds
+    def deadline(self, limits: Limits) -> float:
+        return self.tasks[0][3] + limits.seconds
 
     def stop(self) -> None:
-        if self.process.is_alive() and self.task is None and not self.spent:
+        if self.process.is_alive() and not self.tasks and not self.spent:
             self.conn.send(None)
             self.process.join(5)
         if self.process.is_alive():
@@ -183,11 +187,14 @@ class Worker:
 
 
 class Pool:
-    """`jobs` workers under `limits`; `parse` yields each task's Parsed in task order."""
+    """`jobs` workers under `limits`; `parse` yields each task's Parsed in task order. Each worker holds up to
+    `queued` tasks; more than one only for path tasks: a worker sending back a large answer while the parent sends it
+    a large document would wait on each other."""
 
-    def __init__(self, jobs: int, limits: Limits):
+    def __init__(self, jobs: int, limits: Limits, queued: int = 1):
         self.ctx = context()
         self.limits = limits
+        self.queued = queued
         self.workers = [Worker(self.ctx, limits) for _ in range(jobs)]
 
     def __enter__(self) -> Pool:
@@ -208,37 +215,43 @@ class Pool:
             while following in done:
                 yield done.pop(following)
                 following += 1
-            if following == given and not any(w.task for w in self.workers):
+            if following == given and not any(w.tasks for w in self.workers):
                 return
             for parsed in self.collect():
                 done[parsed.index] = parsed
 
     def hand_out(self, todo: Iterator, room: int) -> int:
+        """Give each worker up to `queued` tasks (first one each, then a second), so none waits for the writer."""
         count = 0
-        for worker in self.workers:
-            if worker.task is None and count < room and (task := next(todo, None)):
-                worker.give(task[0], *task[1])
-                count += 1
+        for depth in range(self.queued):
+            for worker in self.workers:
+                if len(worker.tasks) == depth and count < room and (task := next(todo, None)):
+                    worker.give(task[0], *task[1])
+                    count += 1
         return count
 
     def collect(self) -> list[Parsed]:
         """Wait for answers (or the next deadline); a worker past its deadline is killed and replaced."""
-        busy = [w for w in self.workers if w.task]
-        deadline = min(w.task[2] for w in busy) + self.limits.seconds
+        busy = [w for w in self.workers if w.tasks]
+        deadline = min(w.deadline(self.limits) for w in busy)
         ready = wait([w.conn for w in busy], timeout=max(0.0, deadline - time.monotonic()))
         out = []
         for worker in busy:
             if worker.conn in ready:
                 out.append(worker.take(self.limits))
-            elif worker.overdue(self.limits):
+            elif time.monotonic() >= worker.deadline(self.limits):
                 out.append(worker.abandon(self.limits))
             if worker.spent:
                 self.replace(worker)
         return out
 
     def replace(self, worker: Worker) -> None:
+        """A fresh worker in the spent one's place, given the tasks the spent one had not begun."""
         worker.stop()
-        self.workers[self.workers.index(worker)] = Worker(self.ctx, self.limits)
+        fresh = Worker(self.ctx, self.limits)
+        self.workers[self.workers.index(worker)] = fresh
+        for index, source, name, _ in worker.tasks:
+            fresh.give(index, source, name)
 
 
 def extract_limited(data: bytes, name: str, limits: Limits) -> Document:
