@@ -75,7 +75,7 @@ def summary(results: list[LoadResult], seconds: float, store_triples: int) -> st
     lines = [f"{'':20} {'documents':>9} {'triples':>10}"]
     for label, rows in groups.items():
         triples = f"{sum(r.triples for r in rows):,}" if label != "failed" else ""
-        lines.append(f"{label:20} {len(rows):9,} {triples:>10}")
+        lines.append(f"{label:20} {len(rows):9,} {triples:>10}".rstrip())
     for r in groups["failed"]:
         lines.append(f"  failed: {r.source_file}: {r.cause.removeprefix(Path(r.source_file).name + ': ')}")
     rate = len(results) / seconds if seconds else 0.0
@@ -90,7 +90,7 @@ def bundled_store(settings: Settings) -> None:
     store = configured_store(settings, settings.store)
     ensure_reference(store)
     for r in load_paths(store, [BUNDLED_CORPUS], progress):
-        print(f"{r.status:9} {r.slug} ({r.measures} measures){r.cause}", file=sys.stderr)
+        print(f"{r.status:9} {r.slug} ({r.measures} measures) {r.cause}".rstrip(), file=sys.stderr)
     store.flush()
     del store
 
