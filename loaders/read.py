@@ -28,7 +28,7 @@ def decode(data: bytes, name: str) -> str:
     if b"\x00" in data[:4096]:
         raise DocumentError(f"{name}: looks like a binary file; convert it to UTF-8 plain text first")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig").lstrip("\ufeff")  # a doubled BOM too (decoding twice changes nothing)
     except UnicodeDecodeError as err:
         raise DocumentError(
             f"{name}: not valid UTF-8 (byte 0x{data[err.start]:02x} at offset {err.start}); "

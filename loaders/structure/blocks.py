@@ -70,10 +70,10 @@ def dehyphenate_text(text: str) -> str:
     """Undo line-end hyphenation inside joined text: "sam- arbetet" → "samarbetet"."""
 
     def join(match: re.Match[str]) -> str:
-        nxt = match.group(2)
-        return match.group(0) if nxt.lower() in JOIN_WORDS else match.group(1) + nxt
+        return match.group(0) if match.group(1).lower() in JOIN_WORDS else ""
 
-    return re.sub(r"(\w)- ([a-zåäö]\w*)", join, text)
+    # the following word is looked at, not consumed, so "sam- sam- ska" joins in one pass (idempotent)
+    return re.sub(r"(?<=\w)- (?=([a-zåäö]\w*))", join, text)
 
 
 def continues(block: Block, text: str, blank_before: bool, typical: int, last_len: int) -> bool:
