@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from api import models
-from api.deps import on_store, relation_name, resolve, store
+from api.deps import on_store, relation_name, resolve_given, store
 from api.pagination import Limit, decode, page
 from graph import queries, traversal
 
@@ -27,7 +27,7 @@ def entities(
 
 @router.get("/entities/{entity_id:path}", summary="One entity with its properties and edges")
 def entity(request: Request, entity_id: str) -> dict:
-    return queries.describe(store(request), resolve(request, entity_id))
+    return queries.describe(store(request), resolve_given(request, entity_id))
 
 
 @router.get(
@@ -46,7 +46,7 @@ async def neighbours(
     relations = [relation_name(r) for r in relation] if relation else None
 
     def build() -> dict:
-        graph = traversal.neighbourhood(store(request), resolve(request, id), depth, relations, max_nodes)
+        graph = traversal.neighbourhood(store(request), resolve_given(request, id), depth, relations, max_nodes)
         return traversal.as_json(graph, queries.labels_for(store(request), list(graph.nodes)))
 
     return JSONResponse(await on_store(request, build))
@@ -54,7 +54,7 @@ async def neighbours(
 
 @router.get("/paths", response_model=models.Path, summary="Shortest path between two entities")
 def paths(request: Request, source: str, target: str, max_depth: Annotated[int, Query(ge=1, le=8)] = 6) -> dict:
-    a, b = resolve(request, source), resolve(request, target)
+    a, b = resolve_given(request, source, "source"), resolve_given(request, target, "target")
     edges = traversal.shortest_path(store(request), a, b, max_depth)
     if edges is None:
         raise HTTPException(404, f"no path between {source!r} and {target!r} within {max_depth} steps")

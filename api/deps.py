@@ -36,6 +36,14 @@ def resolve(request: Request, entity_id: str | None, what: str = "entity") -> st
     return iri
 
 
+def resolve_given(request: Request, entity_id: str | None, what: str = "entity") -> str:
+    """`resolve` for a parameter that must be given: an empty one is a 400 that says what to pass."""
+    iri = resolve(request, entity_id, what)
+    if iri is None:
+        raise HTTPException(400, f"missing {what} id: pass one such as party/moderaterna (see GET /api/entities)")
+    return iri
+
+
 def resolve_kind(request: Request, value: str | None, kind: str, what: str | None = None) -> str | None:
     """Like `resolve`, but a bare slug ("vasternorrland", "sjvp-vasternorrland-2025") is read as `{kind}/{slug}`."""
     if value and "/" not in value and not value.startswith("http"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -22,7 +21,7 @@ def decode(cursor: str | None) -> str | None:
         return None
     try:
         return base64.b64decode(cursor + "=" * (-len(cursor) % 4), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 inside
         raise HTTPException(400, "invalid cursor: pass the `next_cursor` of a previous page") from None
 
 

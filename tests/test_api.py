@@ -177,6 +177,16 @@ def test_bad_parameters_are_422(client):
     assert client.get("/api/entities", params={"limit": 0}).status_code == 422
     assert client.get("/api/entities", params={"type": "Spaceship"}).status_code == 422
     assert client.get("/api/entities", params={"cursor": "%%%"}).status_code == 400
+    for cursor in ("\u0095\u00bb", "__4"):  # not ASCII; base64 of bytes that are no UTF-8 (found by schemathesis)
+        for path in ("/api/entities", "/api/proposals"):
+            bad = client.get(path, params={"cursor": cursor})
+            assert bad.status_code == 400 and "cursor" in bad.json()["error"], (path, cursor)
+
+
+def test_an_empty_id_is_a_400_that_says_what_to_pass(client):
+    for path, params in (("/api/neighbours", {"id": ""}), ("/api/paths", {"source": "", "target": ""})):
+        response = client.get(path, params=params)
+        assert response.status_code == 400 and "missing" in response.json()["error"], path
 
 
 def walk(client, path: str, **params) -> list[dict]:
