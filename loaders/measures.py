@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 from loaders.amounts import cells, main_amount, period_near, sign_hint, to_float
@@ -54,7 +55,8 @@ def item_measure(doc: Document, index: int) -> Measure | None:
     intros = lead_ins(doc, index)
     intro = " ".join(intros)
     opener = block.text.lower().startswith(tuple(lexicon()["item_openers"]))
-    led = opener or any(map(is_proposal_lead_in, intros)) or in_imperative_list(doc, index) or in_money_list(doc, index)
+    listed = in_list_mostly(doc, index, opens_with_imperative) or in_list_mostly(doc, index, names_money)
+    led = opener or any(map(is_proposal_lead_in, intros)) or listed
     if not led or len(block.text) < 8:
         return None
     default = "yrkande" if "yrka" in intro.lower() or opener else "åtgärd"
@@ -74,24 +76,25 @@ def list_around(doc: Document, index: int) -> list[Block]:
     return doc.blocks[start : stop + 1]
 
 
-def in_imperative_list(doc: Document, index: int) -> bool:
-    """An item opening with an imperative, in a list of at least two whose items mostly do the same, says what to do
-    even without a lead-in ("Övergripande åtgärder …" over a paragraph, then "• Accelerera …", "• Genomföra …")."""
-    if not opens_imperative(clean_item(doc.blocks[index].text)):
+def in_list_mostly(doc: Document, index: int, test: Callable[[Block], bool]) -> bool:
+    """Item `index` passes `test`, in a list of at least two items that mostly pass it."""
+    if not test(doc.blocks[index]):
         return False
     items = list_around(doc, index)
-    imperative = sum(opens_imperative(clean_item(b.text)) for b in items)
-    return imperative >= 2 and imperative >= lexicon()["imperative_share"] * len(items)
+    passing = sum(map(test, items))
+    return passing >= 2 and passing >= lexicon()["list_share"] * len(items)
 
 
-def in_money_list(doc: Document, index: int) -> bool:
-    """An item naming money, in a list of at least two whose items mostly do, is a budget line even without a
-    lead-in ("Förändring budgetramar" … "• Omdisponering 3,3 mkr från RUN till RS", "• Cancersjukvård med 12 mkr")."""
-    if main_amount(doc.blocks[index].text) is None:
-        return False
-    items = list_around(doc, index)
-    with_money = sum(main_amount(b.text) is not None for b in items)
-    return with_money >= 2 and with_money >= lexicon()["imperative_share"] * len(items)
+def opens_with_imperative(block: Block) -> bool:
+    """Says what to do even without a lead-in, in a list of such ("Övergripande åtgärder …" over a paragraph, then
+    "• Accelerera …", "• Genomföra …")."""
+    return opens_imperative(clean_item(block.text))
+
+
+def names_money(block: Block) -> bool:
+    """A budget line even without a lead-in, in a list of such ("Förändring budgetramar" … "• Omdisponering 3,3 mkr
+    från RUN till RS", "• Cancersjukvård med 12 mkr")."""
+    return main_amount(block.text) is not None
 
 
 def attach_amount(measure: Measure, text: str) -> Measure:
