@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from graph import sparql
+from graph.parsing import PRELOAD as PARSE_PRELOAD
 from graph.sparql import Answer, QueryRefused, answer, failure, timed_out
 
 RESTART_ALLOWANCE = 1.0  # s a queued query waits beyond the time limit: a killed worker's replacement starting
@@ -115,7 +116,8 @@ class ProcessRunner:
         self.path, self.open_files, self.memory_mb = path, open_files, memory_mb
         self.gate, self.generation = gate, generation
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(PRELOAD + main_module())
+        # one fork server per process, preloaded by whoever starts it first: the upload parse workers fork from it too
+        self.context.set_forkserver_preload(PRELOAD + main_module() + PARSE_PRELOAD)
         self.threads = ThreadPoolExecutor(max_workers=2 * gate.slots, thread_name_prefix="query-wait")
         self.idle = [self.start() for _ in range(gate.slots)]
         self.busy: set[Worker] = set()
