@@ -22,6 +22,8 @@ def goal_level(text: str) -> str:
 
 
 STATED = re.compile(r"(?i)^[\wåäö]*mål(?:et|en)? (?:är|ska vara) (?P<goal>.{8,200}?)[.]?$")
+# "… har som övergripande mål att …": a goal stated as one clause of a longer paragraph
+GOAL_CLAUSE = re.compile(r"(?i)\bhar som (?:[a-zåäö]+ )?mål att (?P<goal>[^.]{8,200})[.]")
 
 
 def block_after(doc: Document, section_index: int) -> Block | None:
@@ -30,11 +32,27 @@ def block_after(doc: Document, section_index: int) -> Block | None:
     return next((b for b in doc.blocks if b.line > line), None)
 
 
-def stated_goal(doc: Document, section_index: int) -> tuple[str, int] | None:
-    """A goal heading's first paragraph that states its goal ("Inriktningsmålet är ekonomi i balans …")."""
+def statement(block: Block | None) -> tuple[str, int] | None:
+    """A heading or paragraph that states a goal: all of it ("Inriktningsmålet är …") or one clause of it."""
+    if block is None or block.kind not in ("para", "heading"):
+        return None
+    match = STATED.match(block.text.strip()) or (GOAL_CLAUSE.search(block.text) if block.kind == "para" else None)
+    return (match.group("goal"), block.line) if match else None
+
+
+def opening(doc: Document, section_index: int) -> Block | None:
+    """A section's opening text: the block after its heading, or, when its first sub-section's heading follows at
+    once, that sub-section's opening (a chapter that starts with "3.1 Inledning" states its goal there)."""
     following = block_after(doc, section_index)
-    match = STATED.match(following.text.strip()) if following and following.kind == "para" else None
-    return (match.group("goal"), following.line) if match else None
+    child = next((i for i, s in enumerate(doc.sections) if following and s.line == following.line), -1)
+    if child >= 0 and doc.sections[child].parent == section_index and doc.sections[child].number:
+        return block_after(doc, child)
+    return following
+
+
+def stated_goal(doc: Document, section_index: int) -> tuple[str, int] | None:
+    """A section's goal as its opening states it ("Inriktningsmålet är ekonomi i balans …")."""
+    return statement(opening(doc, section_index))
 
 
 def statement_after(doc: Document, section_index: int) -> tuple[str, int] | None:
@@ -60,15 +78,21 @@ def extract_goals(doc: Document) -> Document:
     """Numbered chapters are section-level goals; headings with goal words get their level."""
     by_section: dict[int, Goal] = {}
     repeated = repeated_titles(doc)
+    stated_lines: set[int] = set()
     for index, section in enumerate(doc.sections):
         level = goal_level(section.title)
         if (not level and not section.number) or (level and normal_title(section.title) in repeated):
             continue
+        if section.line in stated_lines:  # the statement an enclosing section already took as its goal
+            continue
         label, line = section.title, section.line
         if re.fullmatch(r"(?i)(målområde|mål|perspektiv)\s*\d*", section.title.strip()):
             label, line = statement_after(doc, index) or (label, line)
-        elif level:
-            label, line = stated_goal(doc, index) or (label, line)
+        else:
+            stated = stated_goal(doc, index)
+            if stated and stated[1] not in stated_lines:
+                (label, line), level = stated, level or "mål"
+                stated_lines.add(line)
         parent = by_section.get(section.parent)
         goal = Goal(
             entity_iri("goal", f"{doc.slug}-l{line}"),

@@ -448,6 +448,41 @@ Vi vill att regionen sänker kostnaderna för hyrpersonal.
     assert by_verb == {"inrättar": stated.label, "sänker": "Ekonomi"}
 
 
+def test_a_chapter_states_its_goal_in_its_opening_heading_or_first_sub_section():
+    text = """Regionplan 2031–2033 för Region Kronoberg
+
+3 Gemensamma utgångspunkter
+
+3.1 Inledning
+
+Partiernas plan har som övergripande mål att stärka förtroendet för regionens verksamheter.
+
+Vi vill att regionen inrättar en hälsocentral i Lessebo.
+
+3.2 Ledarskap
+
+Vi vill att regionen utbildar fler chefer i Alvesta.
+
+9 Ekonomiperspektivet
+
+Inriktningsmålet är ekonomi i balans och god ekonomisk hushållning
+
+9.1 Kostnadseffektivitet
+
+Vi vill att regionen sänker kostnaderna för hyrpersonal.
+"""
+    doc = extract(text.encode(), "chapters.txt")
+    goals = {g.iri: g.label for g in doc.goals}
+    by_verb = {m.text.split()[4]: goals[m.goal] for m in doc.measures if m.goal}
+    chapter_three = "stärka förtroendet för regionens verksamheter"
+    assert by_verb == {
+        "inrättar": chapter_three,
+        "utbildar": chapter_three,
+        "sänker": "ekonomi i balans och god ekonomisk hushållning",
+    }
+    assert sum(label == chapter_three for label in goals.values()) == 1  # one goal, not one per section
+
+
 def test_a_name_over_a_role_line_signs_and_a_person_signs_once_with_every_role():
     text = """Regionplan 2031–2033 för Region Kronoberg
 
