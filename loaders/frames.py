@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from loaders.amounts import cells, to_float
 from loaders.records import Document
@@ -30,12 +31,18 @@ def squashed(text: str) -> str:
     return re.sub(r"\s+", "", text).lower()
 
 
-def committee_named(label: str) -> Entry | None:
-    key = squashed(label)
+@cache
+def committee_index() -> dict[str, Entry]:
+    """Every committee name and alias, squashed, to its committee (the first listed wins a shared name)."""
+    index: dict[str, Entry] = {}
     for entry in committees():
-        if any(squashed(name) == key for name in entry.names):
-            return entry
-    return None
+        for name in entry.names:
+            index.setdefault(squashed(name), entry)
+    return index
+
+
+def committee_named(label: str) -> Entry | None:
+    return committee_index().get(squashed(label))
 
 
 def header_years(doc: Document, line: int) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from loaders.morphology import stem, stems, tokens
 from ontology.reference import Entry, all_entries
@@ -45,8 +45,13 @@ class Gazetteer:
         for key, entry in self.compounds:
             self.compound_index.setdefault(key, entry)
         self.compound_lengths = sorted({len(k) for k in self.compound_index}, reverse=True)
+        self.compound_hits: dict[str, tuple[list[Entry], int] | None] = {}  # per word: words recur, lookups are slow
+        self.scanned = lru_cache(maxsize=4096)(self._scan)  # the same block is searched by several extractors
 
     def find(self, text: str) -> list[Mention]:
+        return list(self.scanned(text))
+
+    def _scan(self, text: str) -> tuple[Mention, ...]:
         words = tokens(text)
         keys = [stem(w) for w, _, _ in words]
         found: list[Mention] = []
@@ -61,7 +66,7 @@ class Gazetteer:
             start, end = words[i][1], words[i + length - 1][2]
             found += [Mention(e, start, end, text[start:end]) for e in entries]
             i += length
-        return found
+        return tuple(found)
 
     def _phrase_at(self, keys: list[str], i: int) -> tuple[list[Entry], int] | None:
         for length in range(min(self.longest, len(keys) - i), 0, -1):
@@ -71,6 +76,11 @@ class Gazetteer:
         return None
 
     def _compound_at(self, word: str) -> tuple[list[Entry], int] | None:
+        if word not in self.compound_hits:
+            self.compound_hits[word] = self._compound_in(word)
+        return self.compound_hits[word]
+
+    def _compound_in(self, word: str) -> tuple[list[Entry], int] | None:
         """A reference name that begins or ends the word (or its stem): "primärvårdsramen" → primärvård."""
         lower = word.lower()
         if len(lower) < MIN_COMPOUND + 2:

@@ -52,8 +52,9 @@ def split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split("|") if part.strip())
 
 
-def regions() -> list[Entry]:
-    return [
+@cache
+def regions() -> tuple[Entry, ...]:
+    return tuple(
         Entry(
             entity_iri("region", r["slug"]),
             r["name"],
@@ -64,10 +65,11 @@ def regions() -> list[Entry]:
             r,
         )
         for r in rows("regions.csv")
-    ]
+    )
 
 
-def municipalities() -> list[Entry]:
+@cache
+def municipalities() -> tuple[Entry, ...]:
     """Municipalities as places; the rare slug clash (Håbo/Habo) is split by municipality code."""
     from collections import Counter
 
@@ -80,7 +82,7 @@ def municipalities() -> list[Entry]:
         base = slug_for(r["name"])
         return f"{base}-{r['code']}" if clashes[base] > 1 else base
 
-    return [
+    return tuple(
         Entry(
             entity_iri("place", slug(r)),
             r["name"],
@@ -91,11 +93,12 @@ def municipalities() -> list[Entry]:
             r,
         )
         for r in table
-    ]
+    )
 
 
-def hospitals() -> list[Entry]:
-    return [
+@cache
+def hospitals() -> tuple[Entry, ...]:
+    return tuple(
         Entry(
             entity_iri("hospital", r["slug"]),
             r["name"],
@@ -106,11 +109,12 @@ def hospitals() -> list[Entry]:
             r,
         )
         for r in rows("hospitals.csv")
-    ]
+    )
 
 
-def parties() -> list[Entry]:
-    return [
+@cache
+def parties() -> tuple[Entry, ...]:
+    return tuple(
         Entry(
             entity_iri("party", r["slug"]),
             r["name"],
@@ -121,11 +125,12 @@ def parties() -> list[Entry]:
             r,
         )
         for r in rows("parties.csv")
-    ]
+    )
 
 
-def coalitions() -> list[Entry]:
-    return [
+@cache
+def coalitions() -> tuple[Entry, ...]:
+    return tuple(
         Entry(
             entity_iri("coalition", r["slug"]),
             r["name"],
@@ -136,11 +141,12 @@ def coalitions() -> list[Entry]:
             r,
         )
         for r in rows("coalitions.csv")
-    ]
+    )
 
 
-def committees() -> list[Entry]:
-    return [
+@cache
+def committees() -> tuple[Entry, ...]:
+    return tuple(
         Entry(
             entity_iri("committee", r["slug"]),
             r["name"],
@@ -151,11 +157,12 @@ def committees() -> list[Entry]:
             r,
         )
         for r in rows("committees.csv")
-    ]
+    )
 
 
-def concepts() -> list[Entry]:
-    return [
+@cache
+def concepts() -> tuple[Entry, ...]:
+    return tuple(
         Entry(
             entity_iri("concept", r["slug"]),
             r["pref_label_sv"],
@@ -166,7 +173,7 @@ def concepts() -> list[Entry]:
             r,
         )
         for r in rows("services.csv")
-    ]
+    )
 
 
 @cache
