@@ -63,6 +63,18 @@ def statement_after(doc: Document, section_index: int) -> tuple[str, int] | None
     return None
 
 
+def named_by_next_heading(doc: Document, section_index: int) -> int | None:
+    """A goal-word heading with nothing under it but an unnumbered heading without goal words: that heading names
+    the goal, and what stands under it serves the goal (flat outlines give the two no parent link)."""
+    following = block_after(doc, section_index)
+    if following is None or following.kind != "heading":
+        return None
+    index = next((i for i, s in enumerate(doc.sections) if s.line == following.line), None)
+    if index is None or doc.sections[index].number or goal_level(doc.sections[index].title):
+        return None
+    return index
+
+
 def normal_title(title: str) -> str:
     return " ".join(title.lower().split())
 
@@ -93,6 +105,10 @@ def extract_goals(doc: Document) -> Document:
             if stated and stated[1] not in stated_lines:
                 (label, line), level = stated, level or "mål"
                 stated_lines.add(line)
+        named = named_by_next_heading(doc, index) if level not in ("", "mål") and line == section.line else None
+        if named is not None:  # "Målområde för Kultur" over "Tillgängligt kulturutbud i hela länet"
+            index, label, line = named, doc.sections[named].title, doc.sections[named].line
+            stated_lines.add(line)
         parent = by_section.get(section.parent)
         goal = Goal(
             entity_iri("goal", f"{doc.slug}-l{line}"),

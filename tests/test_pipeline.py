@@ -483,6 +483,27 @@ Vi vill att regionen sänker kostnaderna för hyrpersonal.
     assert sum(label == chapter_three for label in goals.values()) == 1  # one goal, not one per section
 
 
+def test_a_goal_area_heading_over_a_heading_takes_that_heading_as_its_goal():
+    text = """Regionplan och budget 2031–2033 för Region Kronoberg
+
+Målområde för kultur
+
+Ett tillgängligt kulturutbud i hela Kronoberg
+
+Vi vill att regionen stärker biblioteken i Lessebo.
+
+Resultatmål: Ekonomi i balans
+
+Vi vill att regionen sänker kostnaderna för hyrpersonal.
+"""
+    doc = extract(text.encode(), "goal-areas.txt")
+    goals = {g.iri: g for g in doc.goals}
+    served = {m.text.split()[4]: goals[m.goal] for m in doc.measures if m.goal}
+    assert served["stärker"].label == "Ett tillgängligt kulturutbud i hela Kronoberg"
+    assert served["stärker"].level == "målområde"
+    assert served["sänker"].label == "Resultatmål: Ekonomi i balans"  # a heading with its own goal word stays itself
+
+
 def test_a_name_over_a_role_line_signs_and_a_person_signs_once_with_every_role():
     text = """Regionplan 2031–2033 för Region Kronoberg
 
