@@ -80,21 +80,25 @@ def normal_title(title: str) -> str:
 
 
 def repeated_titles(doc: Document) -> set[str]:
-    """Headings printed again and again ("Bidrar till de globala målen i Agenda 2030", a table's column heads) tag
-    or frame sections; they are not goals of this plan."""
+    """Headings printed again and again ("Bidrar till de globala målen i Agenda 2030", "Mål 3: God hälsa", a table's
+    column heads) tag or frame sections; they are not goals of this plan. A goal area named once more (in an
+    appendix: "Målområde för kultur") is no tag: only its first heading is its goal."""
     counts = Counter(normal_title(s.title) for s in doc.sections)
-    return {title for title, n in counts.items() if n > 1}
+    return {title for title, n in counts.items() if n > 2 or (n == 2 and goal_level(title) in ("", "mål"))}
 
 
 def extract_goals(doc: Document) -> Document:
     """Numbered chapters are section-level goals; headings with goal words get their level."""
     by_section: dict[int, Goal] = {}
     repeated = repeated_titles(doc)
+    goal_titles: set[str] = set()  # titles already made a goal: a goal named again is the same goal
     stated_lines: set[int] = set()
     for index, section in enumerate(doc.sections):
         level = goal_level(section.title)
-        if (not level and not section.number) or (level and normal_title(section.title) in repeated):
+        title = normal_title(section.title)
+        if (not level and not section.number) or (level and (title in repeated or title in goal_titles)):
             continue
+        goal_titles.add(title)
         if section.line in stated_lines:  # the statement an enclosing section already took as its goal
             continue
         label, line = section.title, section.line

@@ -504,6 +504,33 @@ Vi vill att regionen sänker kostnaderna för hyrpersonal.
     assert served["sänker"].label == "Resultatmål: Ekonomi i balans"  # a heading with its own goal word stays itself
 
 
+def test_a_goal_area_named_again_in_an_appendix_is_one_goal_but_twice_printed_tags_are_none():
+    text = """Regionplan och budget 2031–2033 för Region Kronoberg
+
+Målområde för kultur
+
+Vi vill att regionen stärker biblioteken i Lessebo.
+
+Mål 3: God hälsa och välbefinnande
+
+Vi vill att regionen bygger ut vårdcentralen i Alvesta.
+
+Mål 3: God hälsa och välbefinnande
+
+Vi vill att regionen anställer fler barnmorskor.
+
+Bilaga: styrdokument
+
+Målområde för kultur
+
+Kulturplan 2031–2034
+"""
+    doc = extract(text.encode(), "appendix.txt")
+    labels = [g.label for g in doc.goals]
+    assert labels.count("Målområde för kultur") == 1
+    assert not any(label.startswith("Mål 3") for label in labels)
+
+
 def test_a_name_over_a_role_line_signs_and_a_person_signs_once_with_every_role():
     text = """Regionplan 2031–2033 för Region Kronoberg
 
