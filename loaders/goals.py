@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from loaders.measures import lexicon
+from loaders.measures import clean_item, lead_ins, lexicon
 from loaders.records import Block, Document, Goal
 from ontology.terms import entity_iri
 
@@ -124,8 +124,33 @@ def extract_goals(doc: Document) -> Document:
         )
         doc.goals.append(goal)
         by_section[index] = goal
+    doc.goals += listed_goals(doc, {g.section for g in doc.goals})
     doc.goals.sort(key=lambda g: g.line)
     return doc
+
+
+def listed_title(text: str) -> str:
+    """A listed goal's name without its gloss: "God och nära vård i hela länet (Målområde för hälso- och sjukvård)"."""
+    return normal_title(re.sub(r"\s*\([^)]*\)\s*$", "", clean_item(text)).rstrip(".:;"))
+
+
+def listed_goals(doc: Document, taken: set[int]) -> list[Goal]:
+    """A list led in by goal words ("Den årliga styrningen utgår från utvecklingsområden …:") names the plan's goals;
+    a later heading that repeats an item's name heads that goal's section."""
+    levels = {}
+    for index, block in enumerate(doc.blocks):
+        if block.kind == "item":
+            level = next((lv for lv in map(goal_level, lead_ins(doc, index)) if lv), "")
+            if level and len(listed_title(block.text)) >= 8:
+                levels.setdefault(listed_title(block.text), (level, block.line))
+    found = []
+    for index, section in enumerate(doc.sections):
+        listed = levels.get(normal_title(section.title))
+        if listed and index not in taken and section.line > listed[1]:
+            del levels[normal_title(section.title)]  # the first heading after the list; later ones only repeat it
+            iri = entity_iri("goal", f"{doc.slug}-l{section.line}")
+            found.append(Goal(iri, section.title, listed[0], section.line, index))
+    return found
 
 
 def goal_for_section(doc: Document, section: int) -> str:

@@ -531,6 +531,34 @@ Kulturplan 2031–2034
     assert not any(label.startswith("Mål 3") for label in labels)
 
 
+def test_a_list_under_goal_words_names_the_goals_whose_headings_follow():
+    text = """Regionplan och budget 2031–2033 för Region Kronoberg
+
+Den årliga styrningen utgår från fyra målområden:
+
+• Tillgänglig vård i hela länet (Målområde för hälso- och sjukvård)
+• Ekonomi i balans
+
+Tillgänglig vård i hela länet
+
+Vi vill att regionen bygger ut vårdcentralen i Alvesta.
+
+Ekonomi i balans
+
+Vi vill att regionen sänker kostnaderna för hyrpersonal.
+
+Ekonomi i balans
+
+Vi vill att regionen säljer fastigheten i Ljungby.
+"""
+    doc = extract(text.encode(), "listed-goals.txt")
+    goals = {g.iri: g for g in doc.goals}
+    served = {m.text.split()[4]: goals[m.goal] for m in doc.measures if m.goal}
+    assert served["bygger"].label == "Tillgänglig vård i hela länet" and served["bygger"].level == "målområde"
+    assert served["sänker"].label == "Ekonomi i balans"
+    assert [g.label for g in doc.goals].count("Ekonomi i balans") == 1  # the first heading after the list
+
+
 def test_a_name_over_a_role_line_signs_and_a_person_signs_once_with_every_role():
     text = """Regionplan 2031–2033 för Region Kronoberg
 
