@@ -28,11 +28,21 @@ HEADING_LEVELS = 2  # a list right under a heading is led in by that heading or 
 def lead_ins(doc: Document, index: int) -> list[str]:
     """The texts that introduce the list holding block `index` (skipping earlier items): the paragraph before it, or,
     for a list right under a heading, that heading and its parent ("Uppdrag …" above "Regionstyrelsen (RS)")."""
-    for block in reversed(doc.blocks[:index]):
+    for at in range(index - 1, -1, -1):
+        block = doc.blocks[at]
         if block.kind == "heading":
-            return section_titles(doc, block.section).split(" / ")[:HEADING_LEVELS]
+            return section_titles(doc, block.section).split(" / ")[:HEADING_LEVELS] + colon_lead_in(doc, at)
         if block.kind != "item" and not (block.kind == "para" and ATT_OPENING.match(block.text)):
             return [block.text]
+    return []
+
+
+def colon_lead_in(doc: Document, index: int) -> list[str]:
+    """A lead-in ending in a colon over a run of sub-headed lists ("Följande förändringar har gjorts i
+    Regionstyrelsens budgetram:" over "Regionstaben" • … "Regiongemensamt" • …) leads in every one of them."""
+    for block in reversed(doc.blocks[:index]):
+        if block.kind == "para":
+            return [block.text] if block.text.rstrip().endswith(":") else []
     return []
 
 

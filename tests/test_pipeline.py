@@ -559,6 +559,37 @@ Vi vill att regionen säljer fastigheten i Ljungby.
     assert [g.label for g in doc.goals].count("Ekonomi i balans") == 1  # the first heading after the list
 
 
+def test_a_colon_lead_in_leads_in_every_sub_headed_list_under_it():
+    text = """Regionplan och budget 2031–2033 för Region Kronoberg
+
+Regionstyrelsen
+
+Följande förändringar har gjorts i regionstyrelsens budgetram:
+
+Regionstaben
+
+• Ingen uppräkning av budgetramen för ekonomienheten.
+
+Regiongemensamt
+
+• Budgetramen för pensionskostnader höjs för att klara svängningar i prognosen.
+
+Bakgrund
+
+Regionen har tre sjukhus.
+
+Verksamheter
+
+• Ambulansstationen i Tingsryd
+• Vårdcentralen i Alvesta
+"""
+    doc = extract(text.encode(), "changes.txt")
+    texts = [m.text for m in doc.measures]
+    assert any(t.startswith("Ingen uppräkning") for t in texts)
+    assert any(t.startswith("Budgetramen för pensionskostnader") for t in texts)
+    assert not any("Tingsryd" in t or "Alvesta" in t for t in texts)  # a paragraph without a colon leads in nothing
+
+
 def test_a_name_over_a_role_line_signs_and_a_person_signs_once_with_every_role():
     text = """Regionplan 2031–2033 för Region Kronoberg
 
