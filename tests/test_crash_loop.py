@@ -10,15 +10,18 @@ are in docs/reliability.md.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import httpx
 import pyoxigraph as ox
 
 from api.settings import BUNDLED_CORPUS
@@ -26,7 +29,8 @@ from graph.inference import inferred_quads, proposal_regions
 from graph.loading import load_bytes, proposal_graphs
 from graph.store import EmbeddedStore
 from ontology.terms import inferred_graph, is_inferred_graph
-from tests.conftest import ROOT, Server
+from tests.conftest import ROOT, WRITE_AUTH, Server
+from tests.test_query_limits import family
 
 BASE = ["000_0410683bcf7f9b19.txt", "002_c58cbc3ea1e4a57c.txt"]  # Västernorrland, Västerbotten
 ADDED = ["004_22c4ad06b1d4bb37.txt", "001_e7164b981f31cdcf.txt"]  # one more of each region
@@ -127,3 +131,60 @@ def test_a_server_started_over_a_write_without_its_inference_repairs_it(tmp_path
     assert snapshot(path)[2]  # the region's inferred graph no longer matches its proposals
     Server(path).stop()
     assert not snapshot(path)[2]
+
+
+UPLOAD_KILLS = (0.05, 0.3, 0.6, 0.8, 0.95, 1.1)  # × a clean upload's duration (request sent → 201)
+
+
+def upload(server: Server, name: str) -> tuple[float, int | None]:
+    """Seconds and status of one upload; None when the server dies under it."""
+    began = time.monotonic()
+    data = (BUNDLED_CORPUS / name).read_bytes()
+    try:
+        response = httpx.post(
+            server.url + "/api/proposals", files={"file": (name, data, "text/plain")}, headers=WRITE_AUTH, timeout=120
+        )
+    except httpx.HTTPError:
+        return time.monotonic() - began, None
+    return time.monotonic() - began, response.status_code
+
+
+def kill_server(server: Server) -> None:
+    """SIGKILL the server and every process it started (fork server, query and parse workers), as a power cut."""
+    for pid in family(server.process.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    server.process.wait()
+
+
+def test_kill_9_of_the_server_during_an_upload_leaves_the_proposal_complete_or_absent(tmp_path):
+    """The server killed at moments spread over an upload (reading, extracting, writing, inferring, answering): the
+    store opens, the proposal is there with the clean upload's triples or not at all, and the next start leaves
+    the inferred graphs right."""
+    base, clean = tmp_path / "base", tmp_path / "clean"
+    load(base, BASE)
+    before = snapshot(base)
+    shutil.copytree(base, clean)
+    server = Server(clean)
+    took, status = upload(server, ADDED[0])
+    server.stop()
+    assert status == 201
+    proposals, inferred, wrong = snapshot(clean)
+    assert len(proposals) == len(BASE) + 1 and not wrong
+    outcomes = []
+    for round_, share in enumerate(UPLOAD_KILLS):
+        path = tmp_path / f"killed-{round_}"
+        shutil.copytree(base, path)
+        server = Server(path)
+        answers: list[tuple[float, int | None]] = []
+        sender = threading.Thread(target=lambda out=answers, srv=server: out.append(upload(srv, ADDED[0])))
+        sender.start()
+        time.sleep(share * took)
+        kill_server(server)
+        sender.join()
+        found, _, _ = snapshot(path)  # the store opens: pyoxigraph raises otherwise
+        assert all(proposals[g] == n for g, n in found.items()), (round_, found)
+        Server(path).stop()  # the next start repairs an inference the kill cut off
+        assert snapshot(path) in ((proposals, inferred, set()), before), round_
+        outcomes.append((share, answers[0][1], len(found) > len(before[0])))
+    print(f"\nclean upload {took:.2f} s; (share of it, status the client saw, proposal present): {outcomes}")
