@@ -52,6 +52,7 @@ def document_from_bytes(data: bytes, name: str, slug: str | None = None) -> Docu
         content_hash=hashlib.sha256(data).hexdigest(),
         lines=text.lines,
         pages=text.pages,
+        headings=text.headings,
         source_format=text.format,
     )
 

@@ -2,6 +2,8 @@
 
 The PDF has a running header and a page number on every page, hyphenates long words at line ends, sets headings
 bold in a larger size, draws bullets with hanging indents and table rows in aligned cells; one or two columns.
+`render_styled_pdf` sets an outline whose headings only type marks (size, bold; no numbers) and a table drawn with
+ruling lines (reportlab platypus).
 """
 
 from __future__ import annotations
@@ -148,6 +150,61 @@ def render_pdf(lines: list[str], columns: int = 1, header: str = "Budgetförslag
             advance(BODY * 0.8)
     pdf.showPage()
     pdf.save()
+    return buffer.getvalue()
+
+
+STYLES = {  # style → (font, size): the title and three heading levels, body text, bullets and a bold numbered list
+    "title": ("Vera", 20.0),
+    "h1": ("Vera", 16.0),
+    "h2": ("VeraBd", 13.0),
+    "h3": ("VeraBd", BODY),
+    "p": ("Vera", BODY),
+    "li": ("Vera", BODY),
+    "ol": ("VeraBd", BODY),
+}
+
+
+def render_styled_pdf(blocks: list[tuple[str, object]]) -> bytes:
+    """(style, text) blocks, or ("table", rows of cells) drawn as a grid with ruled lines; one column, A4."""
+    from html import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    regular, bold = font_files()
+    pdfmetrics.registerFont(TTFont("Vera", regular))
+    pdfmetrics.registerFont(TTFont("VeraBd", bold))
+    buffer = io.BytesIO()
+    flow, number = [], 0
+    cell = ParagraphStyle("cell", fontName="Vera", fontSize=BODY, leading=BODY * LEADING)
+    for style, content in blocks:
+        if style == "table":
+            rows = [[Paragraph(escape(text), cell) if len(text) > 30 else text for text in row] for row in content]
+            table = Table(rows, colWidths=[180, 70, 70, 70])
+            table.setStyle(
+                TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONT", (0, 0), (-1, -1), "Vera")])
+            )
+            flow.append(table)
+            continue
+        font, size = STYLES[style]
+        number = number + 1 if style == "ol" else 0
+        look = ParagraphStyle(
+            style,
+            fontName=font,
+            fontSize=size,
+            leading=size * LEADING,
+            spaceBefore=size * 0.6,
+            spaceAfter=size * 0.4,
+            leftIndent=14 if style in ("li", "ol") else 0,
+            bulletFontName=font,
+        )
+        bullet = {"li": "•", "ol": f"{number}."}.get(style)
+        flow.append(Paragraph(escape(str(content)), look, bulletText=bullet))
+    SimpleDocTemplate(buffer, pagesize=A4).build(flow)
     return buffer.getvalue()
 
 

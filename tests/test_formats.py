@@ -17,7 +17,7 @@ import pytest
 from api.settings import BUNDLED_CORPUS
 from loaders.pipeline import extract
 from loaders.read import DocumentError, normalised_text
-from tests.render_formats import render_docx, render_html, render_pdf
+from tests.render_formats import render_docx, render_html, render_pdf, render_styled_pdf
 
 HEADER = "Budgetförslag 2025 – Sjukvårdspartiet"
 TABLE = [
@@ -126,6 +126,108 @@ def test_two_columns_are_read_column_by_column(pdf_doc, text_doc):
     assert len(paragraphs & found) >= TOLERANCE * len(paragraphs)
 
 
+# ---- headings marked only by type, a table drawn with ruling lines ---------------------------------------------
+
+RULED_TABLE = [
+    ["Tkr", "2031", "2032", "2033"],
+    ["Primärvård, ökade resurser", "55 000", "60 000", "65 000"],
+    ["Lönelyft för vårdpersonal inom den regionala hälso- och sjukvården", "120 000", "130 000", "140 000"],
+    ["Minskad administration", "-80 000", "-90 000", "-100 000"],
+]
+STYLED = [  # (style, text): the PDF sets h1 at 16 pt, h2 bold 13 pt, h3 bold at body size, "ol" bold; no numbers
+    ("title", "Budgetförslag 2031 med plan för 2032–2033"),
+    ("p", "Vänsterpartiet i Region Gävleborg"),
+    ("h1", "Målområde god vård i hela länet"),
+    ("p", "Vården ska finnas nära invånarna i hela Gävleborg, också utanför de största orterna, och vara jämlik."),
+    ("h2", "Delmål en stärkt primärvård"),
+    ("p", "Primärvården är basen i hälso- och sjukvården och behöver fler medarbetare."),
+    ("h3", "Vi yrkar"),
+    ("li", "Att primärvården tillförs 30 miljoner kronor under 2031."),
+    ("li", "Att fler hälsocentraler öppnar på landsbygden."),
+    ("h2", "Delmål en trygg förlossningsvård"),
+    ("h3", "Vi yrkar"),
+    ("ol", "Att förlossningen i Hudiksvall återöppnas."),
+    (
+        "ol",
+        "Att barnmorskornas löner höjs med 15 miljoner kronor och att fler barnmorskor anställs vid länets sjukhus.",
+    ),
+    ("h1", "Målområde regional utveckling"),
+    ("h2", "Delmål bättre kollektivtrafik"),
+    ("h3", "Vi yrkar"),
+    ("li", "Att busstrafiken i inlandet förstärks med 12 miljoner kronor."),
+    ("h1", "Målområde ekonomi i balans"),
+    ("table", RULED_TABLE),
+    ("p", "Förändringarna finansieras inom ramen."),
+]
+
+
+def numbered_text(blocks: list[tuple[str, object]]) -> list[str]:
+    """The text version of STYLED: h1 and h2 numbered (1., 1.1) as plain text shows the outline, items marked."""
+    lines, chapter, sub, item = [], 0, 0, 0
+    for style, content in blocks:
+        item = item + 1 if style == "ol" else 0
+        if style == "table":
+            lines += ["\t".join(row) for row in content] + [""]
+            continue
+        chapter, sub = (chapter + 1, 0) if style == "h1" else (chapter, sub + (style == "h2"))
+        prefix = {"h1": f"{chapter}. ", "h2": f"{chapter}.{sub} ", "li": "• ", "ol": f"{item}. "}.get(style, "")
+        lines += [prefix + str(content), ""]
+    return lines
+
+
+@pytest.fixture(scope="module")
+def styled():
+    """(text graph, PDF graph) of the same outline."""
+    return extract("\n".join(numbered_text(STYLED)).encode(), "styled.txt"), extract(render_styled_pdf(STYLED), "s.pdf")
+
+
+def ancestry(doc, section: int) -> list[str]:
+    """A section's title and its parents', the document's title left out (the PDF's largest type heads it)."""
+    titles = []
+    while section >= 0:
+        titles.append(doc.sections[section].title)
+        section = doc.sections[section].parent
+    return [t for t in titles if t != doc.sections[0].title]
+
+
+def test_pdf_headings_marked_by_type_nest_like_numbered_ones(styled):
+    text, pdf = styled
+    assert [(s.title, ancestry(pdf, i)) for i, s in enumerate(pdf.sections)] == [
+        (s.title, ancestry(text, i)) for i, s in enumerate(text.sections)
+    ]
+    assert ancestry(pdf, next(i for i, s in enumerate(pdf.sections) if s.line == 13)) == [
+        "Vi yrkar",
+        "Delmål en stärkt primärvård",
+        "Målområde god vård i hela länet",
+    ]
+    assert [(g.label, g.level) for g in pdf.goals] == [(g.label, g.level) for g in text.goals]
+    assert (pdf.region.iri, pdf.period, pdf.authors) == (text.region.iri, text.period, text.authors)
+
+
+def test_pdf_measures_sit_under_the_same_goal_and_section(styled):
+    text, pdf = styled
+    goal = {d.slug: {g.iri: g.label for g in d.goals} for d in styled}
+
+    def placed(doc):
+        return {norm(m.text): (doc.sections[m.section].title, goal[doc.slug].get(m.goal)) for m in doc.measures}
+
+    assert placed(pdf) == placed(text)
+    assert placed(pdf)["Att förlossningen i Hudiksvall återöppnas."] == ("Vi yrkar", "Delmål en trygg förlossningsvård")
+    bold_items = [line for line in pdf.lines if line.startswith(("1. Att", "2. Att"))]
+    assert len(bold_items) == 2  # a bold numbered list stays two items, neither a heading nor joined
+
+
+def test_pdf_ruled_table_is_read_as_rows_of_cells(styled):
+    text, pdf = styled
+    header = pdf.lines.index("Tkr\t2031\t2032\t2033")
+    assert pdf.lines[header : header + 4] == ["\t".join(row) for row in RULED_TABLE]
+    assert sum("resurser" in line for line in pdf.lines) == 1  # the cells are not read again as running text
+    rows = {norm(m.text): (m.amount, m.yearly) for m in text.measures if m.yearly}
+    assert len(rows) == 3
+    assert {norm(m.text): (m.amount, m.yearly) for m in pdf.measures if m.yearly} == rows
+    assert rows["Minskad administration."] == (-80.0, [(2031, -80.0), (2032, -90.0), (2033, -100.0)])
+
+
 @pytest.mark.parametrize("render", [render_docx, render_html], ids=["docx", "html"])
 def test_docx_and_html_graphs_match_the_text_graph(text_doc, render):
     doc = extract(render(source_lines()), f"000.{render.__name__[7:]}")
@@ -138,13 +240,16 @@ def test_docx_and_html_graphs_match_the_text_graph(text_doc, render):
 
 def test_html_markup_becomes_blocks():
     page = """<!doctype html><html><head><title>x</title><script>var a = 1</script></head><body>
-    <nav>Meny Hem</nav><h1>Budget 2025</h1><p>Vi vill <b>satsa</b> på vård.<br>Ny rad.</p>
+    <nav>Meny Hem</nav><h1>Budget 2025</h1><h3>Vård</h3><p>Vi vill <b>satsa</b> på vård.<br>Ny rad.</p>
     <ul><li>Ett<ul><li>Under</li></ul></li><li>Två</li></ul><ol><li>Första</li></ol>
     <table><tr><th>Mnkr</th><th>2025</th></tr><tr><td>Vård</td><td>10</td></tr></table>
     <footer>Kontakt</footer></body></html>"""
-    lines = normalised_text(page.encode(), "page.html").lines
+    text = normalised_text(page.encode(), "page.html")
+    lines = text.lines
+    assert {lines[n - 1]: level for n, level in text.headings.items()} == {"Budget 2025": 1, "Vård": 3}
     assert [line for line in lines if line] == [
         "Budget 2025",
+        "Vård",
         "Vi vill satsa på vård. Ny rad.",
         "• Ett",
         "• Under",
@@ -160,6 +265,7 @@ def test_docx_headings_lists_and_tables():
 
     document = docx.Document()
     document.add_heading("Vård i hela länet", level=1)
+    document.add_heading("Förlossning", level=2)
     document.add_paragraph("Vi yrkar att:")
     document.add_paragraph("förlossningen i Sollefteå öppnas igen", style="List Bullet")
     document.add_paragraph("utreda ambulansen", style="List Number")
@@ -169,9 +275,12 @@ def test_docx_headings_lists_and_tables():
             cell.text = value
     buffer = io.BytesIO()
     document.save(buffer)
-    lines = normalised_text(buffer.getvalue(), "plan.docx").lines
+    text = normalised_text(buffer.getvalue(), "plan.docx")
+    lines = text.lines
+    assert {lines[n - 1]: level for n, level in text.headings.items()} == {"Vård i hela länet": 1, "Förlossning": 2}
     assert [line for line in lines if line] == [
         "Vård i hela länet",
+        "Förlossning",
         "Vi yrkar att:",
         "• förlossningen i Sollefteå öppnas igen",
         "1. utreda ambulansen",

@@ -1,8 +1,9 @@
 """Readers for the formats PolicyKG accepts: PDF, DOCX, HTML and UTF-8 text, recognised by content.
 
 Every reader returns a `Text`: normalised lines in the shape the structure layer reads (a heading on its own line,
-bullets as "• text", table rows as tab-separated cells under their header row, a blank line between blocks) and,
-for PDFs, the 1-based page each line came from.
+bullets as "• text", table rows as tab-separated cells under their header row, a blank line between blocks),
+for PDFs the 1-based page each line came from, and the level of every heading the format marks (a DOCX heading
+style, an HTML h1–h6, a PDF line set in larger or bold type), which the outline nests by.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ class Text:
     lines: list[str]
     pages: list[int] = field(default_factory=list)  # per line, for paged formats; empty otherwise
     format: str = "text"
+    headings: dict[int, int] = field(default_factory=dict)  # 1-based line → heading level (1 = top) the format marks
 
 
 def max_pages() -> int:

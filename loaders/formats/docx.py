@@ -52,12 +52,15 @@ def read_docx(data: bytes, name: str) -> Text:
 
         document = docx.Document(io.BytesIO(data))
         blocks: list[tuple[str, str]] = []
+        levels: dict[int, int] = {}
         counters: dict[tuple[str, int], int] = {}
         for child in document.element.body.iterchildren():
             if child.tag == W + "p":
                 paragraph = Paragraph(child, document)
                 block = paragraph_block(paragraph, counters)
                 if block:
+                    if block[0] == "heading":
+                        levels[len(blocks)] = heading_level(paragraph.style.name)
                     blocks.append(block)
             elif child.tag == W + "tbl":
                 blocks += [("row", row) for row in table_rows(Table(child, document))]
@@ -65,7 +68,7 @@ def read_docx(data: bytes, name: str) -> Text:
         raise
     except Exception as err:  # python-docx and lxml raise many types for a broken part
         raise DocumentError(f"{name}: the DOCX is corrupt and cannot be read ({type(err).__name__}: {err})") from None
-    return emit(blocks, "docx")
+    return emit(blocks, "docx", levels)
 
 
 def paragraph_block(paragraph, counters: dict[tuple[str, int], int]) -> tuple[str, str] | None:
@@ -86,6 +89,14 @@ def paragraph_block(paragraph, counters: dict[tuple[str, int], int]) -> tuple[st
     return ("para", text)
 
 
+def heading_level(style: str) -> int:
+    """A heading style's level: "Heading 2" / "Rubrik 2" is 2, the title 0 (above every heading), a subtitle 1."""
+    match = HEADING_STYLE.match(style)
+    if match and match.group(1):
+        return int(match.group(1))
+    return 0 if style.lower() in ("title", "rubrik") else 1
+
+
 def table_rows(table) -> list[str]:
     rows = []
     for row in table.rows:
@@ -100,14 +111,17 @@ def table_rows(table) -> list[str]:
     return rows
 
 
-def emit(blocks: list[tuple[str, str]], fmt: str) -> Text:
+def emit(blocks: list[tuple[str, str]], fmt: str, levels: dict[int, int]) -> Text:
     """Blocks separated by blank lines, as in the bundled text files; a table's rows and a list's items stand
-    together."""
+    together. `levels` (block index → heading level) becomes the text's marked headings, by line."""
     lines: list[str] = []
+    headings: dict[int, int] = {}
     previous = ""
-    for kind, text in blocks:
+    for i, (kind, text) in enumerate(blocks):
         if lines and not (kind == previous and kind in ("row", "item")):
             lines.append("")
         lines.append(text)
+        if i in levels:
+            headings[len(lines)] = levels[i]
         previous = kind
-    return Text(lines, [], fmt)
+    return Text(lines, [], fmt, headings)

@@ -30,8 +30,9 @@ def read_html(data: bytes, name: str) -> Text:
     except (etree.ParserError, ValueError) as err:
         raise DocumentError(f"{name}: the HTML cannot be parsed ({err})") from None
     blocks: list[tuple[str, str]] = []
-    walk(root, blocks)
-    return emit(blocks, "html")
+    levels: dict[int, int] = {}
+    walk(root, blocks, levels)
+    return emit(blocks, "html", levels)
 
 
 def tag_of(element) -> str:
@@ -53,7 +54,8 @@ def inline_text(element) -> str:
     return " ".join("".join(parts).split())
 
 
-def walk(element, blocks: list[tuple[str, str]]) -> None:
+def walk(element, blocks: list[tuple[str, str]], levels: dict[int, int]) -> None:
+    """Append the element's blocks in document order; an h1–h6's level goes to `levels` by block index."""
     buffer: list[str] = [element.text or ""]
 
     def flush() -> None:
@@ -75,6 +77,7 @@ def walk(element, blocks: list[tuple[str, str]]) -> None:
         if tag in HEADINGS:
             text = inline_text(child)
             if text:
+                levels[len(blocks)] = int(tag[1])
                 blocks.append(("heading", text))
         elif tag in ("ul", "ol"):
             for number, item in enumerate((li for li in child if tag_of(li) == "li"), start=1):
@@ -83,7 +86,7 @@ def walk(element, blocks: list[tuple[str, str]]) -> None:
                     blocks.append(("item", f"{number}. {text}" if tag == "ol" else f"• {text}"))
                 for nested in item:
                     if tag_of(nested) in ("ul", "ol", "table"):
-                        walk_one(nested, blocks)
+                        walk_one(nested, blocks, levels)
         elif tag == "table":
             for row in child.iter("tr"):
                 cells = [" ".join(c.text_content().split()) for c in row if tag_of(c) in ("td", "th")]
@@ -91,24 +94,24 @@ def walk(element, blocks: list[tuple[str, str]]) -> None:
                     blocks.append(("row", "\t".join(cells)))
         elif tag in ("p", "dt", "dd", "blockquote", "pre", "figcaption", "caption", "address", "li"):
             if any(tag_of(c) in BLOCKS - {"br"} for c in child):
-                walk(child, blocks)
+                walk(child, blocks, levels)
             else:
                 text = inline_text(child)
                 if text:
                     blocks.append(("para", text))
         elif tag not in ("br", "hr"):
-            walk(child, blocks)
+            walk(child, blocks, levels)
         buffer.append(child.tail or "")
     flush()
 
 
-def walk_one(element, blocks: list[tuple[str, str]]) -> None:
+def walk_one(element, blocks: list[tuple[str, str]], levels: dict[int, int]) -> None:
     """Read one nested block element as if it stood alone inside a container."""
     from lxml import html
 
     holder = html.Element("div")
     holder.append(_copy(element))
-    walk(holder, blocks)
+    walk(holder, blocks, levels)
 
 
 def _copy(element):

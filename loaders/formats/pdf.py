@@ -5,8 +5,9 @@ makes the page two-column: the lines beside each other are read left column firs
 crosses the strip (a heading or table over the full width) ends that stretch. Lines printed at the top or bottom
 of many pages (running headers, footers) and page numbers are dropped; a word hyphenated at a line end is joined
 ("sam-" + "arbetet"), a hyphen before "och"/"eller" ("hälso- och") is kept. Wrapped lines of a paragraph are
-joined into one line; bullets become "• text"; a line whose words stand in cells (wide gaps) is a table row of
-tab-separated cells; a line in a larger font than the body, or bold and short, is a heading.
+joined into one line; bullets become "• text"; a table drawn with ruling lines is read cell by cell, and a line
+whose words stand in cells (wide gaps) is a table row of tab-separated cells. A line in a larger font than the
+body, or bold, short and standing alone, is a heading; its level (by size, largest first) goes with the text.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from loaders.formats import Text, max_pages
+from loaders.lexicons import lexicon
 
 BULLETS = "•●▪■◦○‣∙·–-*"  # a dash or star is a bullet only when a wide space follows it
 NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)])$")
@@ -30,6 +33,7 @@ SENTENCE_END = re.compile(r"[.!?:;]$")
 NUMBER = re.compile(r"^[-−–+]?\(?\d[\d\s,.]*\)?%?$")
 EDGE_LINES = 2  # lines at the top and bottom of a page that may be furniture
 MIN_GAP = 6.0  # points: the narrowest strip between two columns
+RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}  # pdfplumber: cells from ruling lines
 
 
 @dataclass
@@ -51,6 +55,7 @@ class Line:
     right: float = 0.0  # where the column's text ends on the right (its widest line)
     text: str = ""
     cells: bool = False
+    ruled: bool = False  # a row of a table drawn with ruling lines: text and cells come from the table
 
     @property
     def top(self) -> float:
@@ -75,6 +80,10 @@ class Line:
     @property
     def bold(self) -> bool:
         return all(w.bold for w in self.words)
+
+    @property
+    def smallest(self) -> float:
+        return min(w.size for w in self.words)
 
 
 @dataclass
@@ -104,12 +113,12 @@ def read_pdf(data: bytes, name: str) -> Text:
                 raise DocumentError(
                     f"{name}: the PDF has {count} pages, more than the limit of {limit} (POLICYKG_MAX_PAGES)"
                 )
-            pages = [page_words(page) for page in pdf.pages]
+            pages = [page_content(page, number) for number, page in enumerate(pdf.pages, start=1)]
     except DocumentError:
         raise
     except Exception as err:  # pdfminer raises many types; name the cause
         raise DocumentError(f"{name}: {pdf_problem(err)}") from None
-    if not any(pages):
+    if not any(words or rows for words, rows in pages):
         raise DocumentError(
             f"{name}: the PDF has no text layer (an image-only or scanned PDF); run OCR on it first, "
             "e.g. `ocrmypdf -l swe in.pdf out.pdf`"
@@ -125,6 +134,15 @@ def pdf_problem(err: Exception) -> str:
     return f"the PDF is corrupt or truncated and cannot be read ({type(err).__name__}: {err})"[:300]
 
 
+def page_content(page, number: int) -> tuple[list[Word], list[Line]]:
+    """The page's words outside ruled tables, and the ruled tables' rows (whose words are read as cells only)."""
+    words = page_words(page)
+    tables = [t for t in page.find_tables(RULED) if is_table(t)] if page.edges else []
+    rows = [row for table in tables for row in ruled_rows(table, words, number)]
+    boxes = [table.bbox for table in tables]
+    return [w for w in words if not any(inside(w, box) for box in boxes)], rows
+
+
 def page_words(page) -> list[Word]:
     words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
     return [
@@ -132,6 +150,43 @@ def page_words(page) -> list[Word]:
         for w in words
         if w["text"].strip()
     ]
+
+
+def is_table(table) -> bool:
+    """Two rows or more with two filled cells or more: a lone box around text (a fact box) is no table."""
+    rows = table.extract()
+    return len(rows) >= 2 and max(sum(1 for cell in row if cell and cell.strip()) for row in rows) >= 2
+
+
+def inside(word: Word, box: tuple[float, float, float, float]) -> bool:
+    """The word's centre lies in the box (a word touching a ruling line still belongs to its cell)."""
+    x, y = (word.x0 + word.x1) / 2, (word.top + word.bottom) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def ruled_rows(table, words: list[Word], page: int) -> list[Line]:
+    """Each row of a ruled table as one line of tab-separated cells; a cell's wrapped lines are joined."""
+    out = []
+    for row, texts in zip(table.rows, table.extract(), strict=True):
+        cells = [(box, cell_text(text)) for box, text in zip(row.cells, texts, strict=True) if box is not None]
+        if not any(text for _, text in cells):
+            continue
+        sizes = [w.size for w in words if inside(w, row.bbox)]
+        size = statistics.median(sizes) if sizes else 10.0
+        bold = all(w.bold for w in words if inside(w, row.bbox))
+        spans = [Word(text, box[0], box[2], box[1], box[3], size, bold) for box, text in cells]
+        text = "\t".join(text for _, text in cells)
+        out.append(Line(spans, page, text=text, cells=True, ruled=True))
+    return out
+
+
+def cell_text(text: str | None) -> str:
+    """A cell's lines as one, hyphenation undone like a paragraph's: the label the text version has."""
+    parts = (text or "").split("\n")
+    joined = parts[0].strip()
+    for part in parts[1:]:
+        joined = join(joined, part.strip()) if joined else part.strip()
+    return " ".join(joined.split())
 
 
 def group_lines(words: list[Word], page: int) -> list[Line]:
@@ -188,11 +243,12 @@ def column_gap(lines: list[Line], left: float, right: float) -> float | None:
     return gap
 
 
-def reading_order(words: list[Word], page: int) -> list[Line]:
-    lines = group_lines(words, page)
+def reading_order(words: list[Word], rows: list[Line], page: int) -> list[Line]:
+    lines = sorted(group_lines(words, page) + rows, key=lambda line: line.top)
     if not lines:
         return []
-    left, right = min(w.x0 for w in words), max(w.x1 for w in words)
+    spans = [w for line in lines for w in line.words]
+    left, right = min(w.x0 for w in spans), max(w.x1 for w in spans)
     gap = column_gap(lines, left, right)
     if gap is None:
         for line in lines:
@@ -213,6 +269,10 @@ def reading_order(words: list[Word], page: int) -> list[Line]:
             flush()
             line.column = (left, right)
             ordered.append(line)
+            continue
+        if line.ruled:  # a ruled table's row stays whole, in the column it stands in
+            line.column = (left, gap) if line.x1 <= gap else (gap, right)
+            (left_col if line.x1 <= gap else right_col).append(line)
             continue
         a = [w for w in line.words if w.x1 <= gap]
         b = [w for w in line.words if w.x1 > gap]
@@ -259,12 +319,13 @@ def furniture_key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split()).casefold())
 
 
-def layout(pages_words: list[list[Word]]) -> Text:
+def layout(pages_content: list[tuple[list[Word], list[Line]]]) -> Text:
     pages: list[list[Line]] = []
-    for number, words in enumerate(pages_words, start=1):
-        lines = reading_order(words, number)
+    for number, (words, rows) in enumerate(pages_content, start=1):
+        lines = reading_order(words, rows, number)
         for line in lines:
-            line.text, line.cells = line_text(line)
+            if not line.ruled:
+                line.text, line.cells = line_text(line)
         edges: dict[tuple[float, float], float] = {}
         for line in lines:
             edges[line.column] = max(edges.get(line.column, 0.0), line.x1)
@@ -277,26 +338,65 @@ def layout(pages_words: list[list[Word]]) -> Text:
         edge = set(range(EDGE_LINES)) | set(range(len(lines) - EDGE_LINES, len(lines)))
         for i, line in enumerate(lines):
             at_edge = i in edge
-            if at_edge and (PAGE_NUMBER.match(line.text.strip()) or furniture_key(line.text) in repeated):
+            furniture = PAGE_NUMBER.match(line.text.strip()) or furniture_key(line.text) in repeated
+            if at_edge and furniture and not line.ruled:  # a ruled table's header repeated on each page stays
                 continue
             kept.append(line)
-    sizes = Counter()
-    for line in kept:
+    body = body_size(kept)
+    found = blocks(kept, body)
+    confirm_headings(found, body)
+    return emit(found, heading_levels(found))
+
+
+@cache
+def settings() -> dict[str, float]:
+    return lexicon("normalise")["pdf_headings"]
+
+
+def body_size(lines: list[Line]) -> float:
+    """The size most characters of the document have: what is larger than it stands out."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
         for w in line.words:
             sizes[w.size] += len(w.text)
-    body = sizes.most_common(1)[0][0] if sizes else 10.0
-    return emit(blocks(kept, body))
+    return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
 def kind_of(line: Line, body: float) -> str:
     if line.cells:
         return "row"
     marked = line.text.startswith("• ") or (NUMBERED.match(line.words[0].text) and len(line.words) > 1)
-    if marked and line.size <= body * 1.1 and not line.bold:
-        return "item"
-    if line.size > body * 1.15 or (line.bold and len(line.text) < 120 and not line.text.endswith(".")):
+    if marked and line.size <= body * settings()["item_size_ratio"]:
+        return "item"  # a bold numbered item is still an item
+    larger = line.smallest > body * settings()["heading_size_ratio"]
+    if larger or (line.bold and len(line.text) <= settings()["bold_max_chars"] and not line.text.endswith(".")):
         return "heading"
     return "para"
+
+
+def confirm_headings(found: list[Block], body: float) -> None:
+    """A heading's joined lines are short and end no sentence; a bold one stands alone (body text neither
+    before nor after it on its line). Anything else set in large or bold type is a paragraph."""
+    for block in found:
+        if block.kind != "heading":
+            continue
+        larger = min(line.smallest for line in block.lines) > body * settings()["heading_size_ratio"]
+        limit = settings()["max_chars"] if larger else settings()["bold_max_chars"]
+        if len(block.text) > limit or block.text.endswith("."):
+            block.kind = "para"
+
+
+def heading_levels(found: list[Block]) -> dict[int, int]:
+    """Each heading's level, 1 for the largest type: sizes within size_step are one level, bold ranks above
+    regular at the same size."""
+    step = settings()["size_step"]
+
+    def style(block: Block) -> tuple[float, bool]:
+        size = min(line.smallest for line in block.lines)
+        return (round(size / step) * step, all(line.bold for line in block.lines))
+
+    styles = sorted({style(b) for b in found if b.kind == "heading"}, reverse=True)
+    return {i: styles.index(style(b)) + 1 for i, b in enumerate(found) if b.kind == "heading"}
 
 
 def blocks(lines: list[Line], body: float) -> list[Block]:
@@ -332,7 +432,8 @@ def continues(prev: Block, line: Line, kind: str, pitch: float) -> bool:
             kind == "heading"
             and same_place(last, line)
             and line.top - last.top <= 1.6 * pitch
-            and (abs(line.size - last.size) < 0.5)
+            and abs(line.size - last.size) < 0.5
+            and line.bold == last.bold
         )
     if kind == "heading":
         return False
@@ -364,13 +465,18 @@ def join(text: str, more: str) -> str:
     return f"{text} {more}"
 
 
-def emit(found: list[Block]) -> Text:
+def emit(found: list[Block], levels: dict[int, int]) -> Text:
+    """Blocks as lines, a blank line between them (not between a table's rows); `levels` maps a block's index
+    to its heading level, which the text carries by line."""
     lines: list[str] = []
     pages: list[int] = []
+    headings: dict[int, int] = {}
     for i, block in enumerate(found):
         if i and not (block.kind == "row" and found[i - 1].kind == "row"):
             lines.append("")
             pages.append(found[i - 1].page)
         lines.append(block.text)
         pages.append(block.page)
-    return Text(lines, pages, "pdf")
+        if i in levels:
+            headings[len(lines)] = levels[i]
+    return Text(lines, pages, "pdf", headings)

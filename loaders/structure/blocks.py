@@ -162,7 +162,9 @@ def blocks(doc: Document) -> list[Block]:
         if item and item.group("text").strip():
             body = item.group("text").strip()
             out.append(Block(body, number, "item", item.group("marker"), raw=body))
-        elif out and continues(out[-1], text, blank_before, typical, last_len):
+        elif (
+            out and not marked_apart(doc, out[-1], number) and continues(out[-1], text, blank_before, typical, last_len)
+        ):
             out[-1].text = dehyphenate(out[-1].text.rstrip(), text.strip())
             out[-1].raw = f"{out[-1].raw.rstrip()} "
             out[-1].starts.append((len(out[-1].raw), number))
@@ -176,6 +178,12 @@ def blocks(doc: Document) -> list[Block]:
             out[-1].kind = "para"
         mark_row(out[-1])
     return [tidy(b) for b in out]
+
+
+def marked_apart(doc: Document, block: Block, number: int) -> bool:
+    """A heading the format marks (DOCX style, HTML h1–h6, PDF type) is a block of its own: it neither continues
+    the block before it nor is continued."""
+    return number in doc.headings or block.line in doc.headings
 
 
 def mark_row(block: Block) -> None:

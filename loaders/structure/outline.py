@@ -8,6 +8,7 @@ from loaders.records import Block, Document, Section
 from loaders.structure.blocks import SENTENCE_END, is_caps
 
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)")
+UNNUMBERED = 9  # the depth of an unnumbered heading, below every numbered one; a marked level nests further
 
 
 def item_number(block: Block) -> int | None:
@@ -54,15 +55,23 @@ def is_footnote(number: str, top: int) -> bool:
     return bool(number) and "." not in number and int(number) < top
 
 
+def marked_heading(doc: Document, block: Block) -> bool:
+    """A line the format marks as a heading (by style or type) is one, whatever its wording; a marked list
+    item still follows the rules for items (a bold numbered list stays a list)."""
+    return block.kind != "item" and block.line in doc.headings
+
+
 def outline(doc: Document) -> Document:
-    """Mark headings; numbered ones nest by their dotted depth, unnumbered ones sit below them."""
+    """Mark headings; numbered ones nest by their dotted depth, unnumbered ones sit below them, nested by the level
+    the format marks (all at one depth in plain text)."""
     stack: list[tuple[int, int]] = []  # (depth, section index)
     top = 0
+    unmarked = max(doc.headings.values(), default=-1) + 1  # where type marks headings, a plain line is below them
     for i, block in enumerate(doc.blocks):
         number = block.marker.rstrip(".)") if NUMBER.match(block.marker) else ""
-        if is_heading(doc.blocks, i) and not is_footnote(number, top):
+        if (marked_heading(doc, block) or is_heading(doc.blocks, i)) and not is_footnote(number, top):
             top = max(top, int(number.split(".")[0])) if number else top
-            depth = number.count(".") + 1 if number else 9
+            depth = number.count(".") + 1 if number else UNNUMBERED + doc.headings.get(block.line, unmarked)
             while stack and stack[-1][0] >= depth:
                 stack.pop()
             parent = stack[-1][1] if stack else -1
