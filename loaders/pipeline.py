@@ -48,13 +48,13 @@ def mint_slug(doc: Document) -> Document:
 
 
 PENDING = "pending"
-READ = ("lines", "source_file", "content_hash")  # what document_from_bytes fills in
+READ = ("lines", "headings", "source_file", "content_hash")  # what document_from_bytes fills in
 METADATA = ("title", "region", "period", "authors", "co_authors", "signatories", "actors")
 
 STEPS: list[Step] = [
     Step("furniture", mark_furniture, ("lines",), ("furniture",)),
-    Step("normalise", normalise, ("lines", "furniture"), ("blocks",)),
-    Step("outline", outline, ("blocks",), ("sections",)),
+    Step("normalise", normalise, ("lines", "furniture", "headings"), ("blocks",)),
+    Step("outline", outline, ("blocks", "headings"), ("sections",)),
     Step("tables", find_tables, ("blocks", "sections"), ("tables",)),
     Step("metadata", detect_metadata, ("lines", "blocks", "sections"), METADATA),
     Step("slug", mint_slug, ("authors", "region", "period"), ("slug",)),
