@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from loaders.measures import clean_item, lead_ins, lexicon
+from loaders.measures import clean_item, is_proposal_lead_in, lead_ins, lexicon
 from loaders.records import Block, Document, Goal
+from loaders.structure.blocks import is_column_header
 from ontology.terms import entity_iri
 
 COMPOUND_MIN = 8  # a goal word this long also ends a compound ("Invånarperspektivet", "Verksamhetsmålområde")
@@ -70,9 +71,22 @@ def named_by_next_heading(doc: Document, section_index: int) -> int | None:
     if following is None or following.kind != "heading":
         return None
     index = next((i for i, s in enumerate(doc.sections) if s.line == following.line), None)
-    if index is None or doc.sections[index].number or goal_level(doc.sections[index].title):
+    if index is None or doc.sections[index].number:
         return None
+    title = doc.sections[index].title
+    if goal_level(title) or is_proposal_lead_in(title) or is_column_header(title) or len(title.split()) < 3:
+        return None  # its own goal, "Vi yrkar" over the proposals, or a table's "Tkr 2031 2032 2033"
     return index
+
+
+def marked_chapters(doc: Document) -> set[int]:
+    """Lines of the chapters a format marks (PDF type, DOCX styles, HTML h1–h6): the top heading level, or the one
+    under it when the top one is only the document's title; they are goals as numbered chapters are in text."""
+    levels = sorted(set(doc.headings.values()))
+    top = [line for line, lv in doc.headings.items() if levels and lv == levels[0]]
+    if len(levels) > 1 and top == [min(doc.headings)]:
+        levels = levels[1:]
+    return {line for line, lv in doc.headings.items() if levels and lv == levels[0]}
 
 
 def normal_title(title: str) -> str:
@@ -91,12 +105,14 @@ def extract_goals(doc: Document) -> Document:
     """Numbered chapters are section-level goals; headings with goal words get their level."""
     by_section: dict[int, Goal] = {}
     repeated = repeated_titles(doc)
+    chapter_lines = marked_chapters(doc)
     goal_titles: set[str] = set()  # titles already made a goal: a goal named again is the same goal
     stated_lines: set[int] = set()
     for index, section in enumerate(doc.sections):
         level = goal_level(section.title)
         title = normal_title(section.title)
-        if (not level and not section.number) or (level and (title in repeated or title in goal_titles)):
+        chapter = section.number or section.line in chapter_lines
+        if (not level and not chapter) or (level and (title in repeated or title in goal_titles)):
             continue
         goal_titles.add(title)
         if section.line in stated_lines:  # the statement an enclosing section already took as its goal

@@ -590,6 +590,28 @@ Verksamheter
     assert not any("Tingsryd" in t or "Alvesta" in t for t in texts)  # a paragraph without a colon leads in nothing
 
 
+def test_chapters_a_format_marks_are_goals_as_numbered_chapters_are_in_text():
+    body = [
+        ("Ekonomi", "Vi vill att regionen sänker kostnaderna för hyrpersonal."),
+        ("Vård", "Vi vill att regionen inrättar en hälsocentral i Lessebo."),
+    ]
+    text = "Regionplan 2031–2033 för Region Kronoberg\n\n" + "".join(
+        f"{n}. {title}\n\n{para}\n\n" for n, (title, para) in enumerate(body, 1)
+    )
+    html = (
+        "<html><body><h1>Regionplan 2031–2033 för Region Kronoberg</h1>"
+        + "".join(f"<h2>{title}</h2><p>{para}</p>" for title, para in body)
+        + "</body></html>"
+    )
+
+    def served(doc):
+        goals = {g.iri: g.label for g in doc.goals}
+        return {m.text: goals.get(m.goal) for m in doc.measures}
+
+    from_text, from_html = served(extract(text.encode(), "plan.txt")), served(extract(html.encode(), "plan.html"))
+    assert from_text == from_html == {para: title for title, para in body}
+
+
 def test_a_name_over_a_role_line_signs_and_a_person_signs_once_with_every_role():
     text = """Regionplan 2031–2033 för Region Kronoberg
 
