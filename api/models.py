@@ -138,3 +138,31 @@ class Path(BaseModel):
     length: int
     nodes: list[Ref]
     edges: list[Edge]
+
+
+class Uploaded(BaseModel):
+    """What an upload did to the store: the proposal it became and whether it was new, replaced or already there."""
+
+    id: str
+    iri: str
+    slug: str
+    source_file: str
+    status: str = Field(description="added, replaced or unchanged")
+    triples: int
+    measures: int
+    goals: int
+    regions: list[str] = Field(description="regions whose inferred graph the upload recomputed")
+    cause: str
+
+
+class Error(BaseModel):
+    """The body of every 4xx and 5xx answer of the JSON API (browsers asking for HTML get a page instead)."""
+
+    error: str = Field(description="what went wrong and, where there is one, what to send instead")
+    status: int
+
+
+ERRORS = {
+    "4XX": {"model": Error, "description": "refused: the message says why"},
+    "5XX": {"model": Error, "description": "the store or a query worker could not answer"},
+}

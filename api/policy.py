@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from api import models
 from api.deps import on_store, relation_name, resolve, resolve_kind, store
 from api.pagination import Limit, decode, known_cursor, page
 from api.security import WriteKey, upload_name_refusal
+from api.uploads import REQUEST_BODY, received_file
 from api.web.search import refresh as refresh_search
 from graph import measure_queries, queries
 from graph.loading import load_read, remove_proposal
@@ -106,22 +107,28 @@ def stats(request: Request) -> dict:
     return queries.statistics(store(request))
 
 
-@router.post("/proposals", status_code=201, summary="Upload a document (PDF, DOCX, HTML or UTF-8 text) and load it")
-async def upload(request: Request, file: UploadFile, _: WriteKey) -> dict:
-    refused = upload_name_refusal(file.filename)
-    if refused:
-        raise HTTPException(400, refused)
-    data = await file.read(request.app.state.settings.max_upload_bytes + 1)
-    if len(data) > request.app.state.settings.max_upload_bytes:
-        raise HTTPException(413, "the file is larger than the upload limit (POLICYKG_MAX_UPLOAD)")
-    name = file.filename or "upload.txt"
-    try:  # read in a worker process under the parse limits; the store is written here, one upload at a time
-        doc = await run_in_threadpool(extract_limited, data, name, Limits.from_environment())
-    except OverLimit as err:
-        raise HTTPException(413, str(err)) from None
-    except DocumentError as err:
-        raise HTTPException(400, str(err)) from None
-    result = load_read(store(request), doc, data)
+@router.post(
+    "/proposals",
+    status_code=201,
+    response_model=models.Uploaded,
+    summary="Upload a document (PDF, DOCX, HTML or UTF-8 text) and load it",
+    openapi_extra={"requestBody": REQUEST_BODY},
+)
+async def upload(request: Request, _: WriteKey) -> dict:
+    """The body streams to a temporary file under the size limit (never whole into memory); the key is checked
+    before any of it is read, and the store changes only once the document has been read."""
+    async with received_file(request, request.app.state.settings.max_upload_bytes) as received:
+        refused = upload_name_refusal(received.filename)
+        if refused:
+            raise HTTPException(400, refused)
+        name = received.filename or "upload.txt"
+        try:  # read in a worker process under the parse limits; the store is written here, one upload at a time
+            doc = await run_in_threadpool(extract_limited, received.path, name, Limits.from_environment())
+        except OverLimit as err:
+            raise HTTPException(413, str(err)) from None
+        except DocumentError as err:
+            raise HTTPException(400, str(err)) from None
+        result = load_read(store(request), doc, received.path)
     refresh_search(request.app)
     return {"id": f"proposal/{result.slug}", "iri": entity_iri("proposal", result.slug), **result.__dict__}
 

@@ -97,9 +97,10 @@ def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
     return store_document(store, extract(data, name), lambda slug: extract(data, name, slug=slug), infer)
 
 
-def load_read(store, doc: Document, data: bytes) -> LoadResult:
-    """Store a document read elsewhere (an upload, read in a worker under the parse limits) from these bytes."""
-    return store_document(store, doc, lambda slug: extract(data, doc.source_file, slug=slug))
+def load_read(store, doc: Document, source: Path) -> LoadResult:
+    """Store a document read elsewhere (an upload, read in a worker under the parse limits) from this file; its bytes
+    are read here only if the slug is taken and the document must be extracted again under another."""
+    return store_document(store, doc, lambda slug: extract(source.read_bytes(), doc.source_file, slug=slug))
 
 
 def store_document(store, doc: Document, again, infer: bool = True) -> LoadResult:

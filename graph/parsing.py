@@ -254,10 +254,11 @@ class Pool:
             fresh.give(index, source, name)
 
 
-def extract_limited(data: bytes, name: str, limits: Limits) -> Document:
-    """One document (an upload) read in a worker under the limits; DocumentError (OverLimit) if it fails."""
+def extract_limited(source: Path | bytes, name: str, limits: Limits) -> Document:
+    """One document (an upload, a path to its temporary file) read in a worker under the limits; DocumentError
+    (OverLimit) if it fails."""
     with Pool(1, limits) as pool:
-        parsed = next(pool.parse([(data, name)]))
+        parsed = next(pool.parse([(source, name)]))
     if parsed.error:
         raise parsed.error
     return parsed.document
