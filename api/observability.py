@@ -13,6 +13,7 @@ import uuid
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from api.uploads import PART_OVERHEAD
 from graph import sparql as sparql_engine
 
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -79,7 +80,7 @@ def size_refusal(request: Request) -> str | None:
     declared = request.headers.get("content-length", "")
     if declared.isdigit():
         settings = request.app.state.settings
-        limit = MAX_SPARQL_BODY if request.url.path == "/sparql" else settings.max_upload_bytes + 65536
+        limit = MAX_SPARQL_BODY if request.url.path == "/sparql" else settings.max_upload_bytes + PART_OVERHEAD
         if int(declared) > limit:
             return f"the request body is larger than {limit} bytes"
     return None

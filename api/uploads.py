@@ -19,7 +19,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 FIELD = "file"
-PART_OVERHEAD = 65536  # boundaries and part headers a body may hold beyond the file (as observability.size_refusal)
+PART_OVERHEAD = 65536  # boundaries and part headers a body may hold beyond the file (also observability.size_refusal)
 NOT_MULTIPART = "invalid parameters: file: send the document as the multipart/form-data part `file`"
 REQUEST_BODY = {
     "required": True,

@@ -254,7 +254,7 @@ class Pool:
             fresh.give(index, source, name)
 
 
-def extract_limited(source: Path | bytes, name: str, limits: Limits) -> Document:
+def extract_limited(source: Path, name: str, limits: Limits) -> Document:
     """One document (an upload, a path to its temporary file) read in a worker under the limits; DocumentError
     (OverLimit) if it fails."""
     with Pool(1, limits) as pool:

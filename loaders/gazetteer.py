@@ -45,7 +45,7 @@ class Gazetteer:
         for key, entry in self.compounds:
             self.compound_index.setdefault(key, entry)
         self.compound_lengths = sorted({len(k) for k in self.compound_index}, reverse=True)
-        self.compound_hits: dict[str, tuple[list[Entry], int] | None] = {}  # per word: words recur, lookups are slow
+        self.compound_at = cache(self._compound_in)  # per word: words recur, and the lookup is slow
         self.scanned = lru_cache(maxsize=4096)(self._scan)  # the same block is searched by several extractors
 
     def find(self, text: str) -> list[Mention]:
@@ -58,7 +58,7 @@ class Gazetteer:
         i = 0
         while i < len(words):
             exact = self.exact.get(words[i][0])
-            hit = (exact, 1) if exact else self._phrase_at(keys, i) or self._compound_at(words[i][0])
+            hit = (exact, 1) if exact else self._phrase_at(keys, i) or self.compound_at(words[i][0])
             if hit is None:
                 i += 1
                 continue
@@ -74,11 +74,6 @@ class Gazetteer:
             if entries:
                 return entries, length
         return None
-
-    def _compound_at(self, word: str) -> tuple[list[Entry], int] | None:
-        if word not in self.compound_hits:
-            self.compound_hits[word] = self._compound_in(word)
-        return self.compound_hits[word]
 
     def _compound_in(self, word: str) -> tuple[list[Entry], int] | None:
         """A reference name that begins or ends the word (or its stem): "primärvårdsramen" → primärvård."""

@@ -33,6 +33,11 @@ def block_after(doc: Document, section_index: int) -> Block | None:
     return next((b for b in doc.blocks if b.line > line), None)
 
 
+def section_at(doc: Document, line: int) -> int | None:
+    """The index of the section whose heading stands on `line`."""
+    return next((i for i, s in enumerate(doc.sections) if s.line == line), None)
+
+
 def statement(block: Block | None) -> tuple[str, int] | None:
     """A heading or paragraph that states a goal: all of it ("Inriktningsmålet är …") or one clause of it."""
     if block is None or block.kind not in ("para", "heading"):
@@ -45,8 +50,8 @@ def opening(doc: Document, section_index: int) -> Block | None:
     """A section's opening text: the block after its heading, or, when its first sub-section's heading follows at
     once, that sub-section's opening (a chapter that starts with "3.1 Inledning" states its goal there)."""
     following = block_after(doc, section_index)
-    child = next((i for i, s in enumerate(doc.sections) if following and s.line == following.line), -1)
-    if child >= 0 and doc.sections[child].parent == section_index and doc.sections[child].number:
+    child = section_at(doc, following.line) if following else None
+    if child is not None and doc.sections[child].parent == section_index and doc.sections[child].number:
         return block_after(doc, child)
     return following
 
@@ -70,7 +75,7 @@ def named_by_next_heading(doc: Document, section_index: int) -> int | None:
     following = block_after(doc, section_index)
     if following is None or following.kind != "heading":
         return None
-    index = next((i for i, s in enumerate(doc.sections) if s.line == following.line), None)
+    index = section_at(doc, following.line)
     if index is None or doc.sections[index].number:
         return None
     title = doc.sections[index].title
@@ -157,13 +162,15 @@ def listed_goals(doc: Document, taken: set[int]) -> list[Goal]:
     for index, block in enumerate(doc.blocks):
         if block.kind == "item":
             level = next((lv for lv in map(goal_level, lead_ins(doc, index)) if lv), "")
-            if level and len(listed_title(block.text)) >= 8:
-                levels.setdefault(listed_title(block.text), (level, block.line))
+            title = listed_title(block.text)
+            if level and len(title) >= 8:
+                levels.setdefault(title, (level, block.line))
     found = []
     for index, section in enumerate(doc.sections):
-        listed = levels.get(normal_title(section.title))
+        title = normal_title(section.title)
+        listed = levels.get(title)
         if listed and index not in taken and section.line > listed[1]:
-            del levels[normal_title(section.title)]  # the first heading after the list; later ones only repeat it
+            del levels[title]  # the first heading after the list; later ones only repeat it
             iri = entity_iri("goal", f"{doc.slug}-l{section.line}")
             found.append(Goal(iri, section.title, listed[0], section.line, index))
     return found
