@@ -29,6 +29,10 @@ MONEY = re.compile(
     r"(?:\s+(?:kronor|kr))?",
     re.I,
 )
+MIN_CLAUSE_SUM = 0.1  # MSEK: smaller sums are fees and per-person figures, stated inside one proposal
+CLAUSE_BREAK = re.compile(r"[.,;]\s+|\s(?:och|samt)\s+|\s(?=vilket\s)", re.I)
+# a breakdown of one sum: "varav …", "(1,9 mkr FOU samt 2,6 mkr …)"
+BREAKDOWN = re.compile(r"(?<![\wåäö])varav(?![\wåäö])|\([^)]*\d[^)]*\d[^)]*\)", re.I)
 PERIOD = re.compile(r"\b(?:under|för|år|per år|till)?\s*(20\d\d)(?:\s*[–—-]\s*(20\d\d))?")
 PER_YEAR = re.compile(r"per år|årligen|/år", re.I)
 
@@ -55,6 +59,31 @@ def money(text: str) -> list[Amount]:
         value = to_float(match.group("num")) * UNITS[unit]
         found.append(Amount(round(value, 6), match.group(), match.start()))
     return found
+
+
+def sum_clauses(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that each state one sum of their own: two or more sums (0.1 MSEK and up), the later ones in
+    a sentence or clause that names an action before its sum ("… med 55 miljoner kronor. I tillägg satsas 5
+    miljoner kronor på …"). A breakdown ("varav", "(1,9 mkr FOU samt 2,6 mkr …)"), a schedule ("7,1 miljoner
+    kronor för år 2020 samt 11,7 miljoner kronor för år 2021") and an effect ("vilket motsvarar 6,4 mnkr") stay
+    with the sum they belong to."""
+    sums = [a for a in money(text) if abs(a.msek) >= MIN_CLAUSE_SUM]
+    if len(sums) < 2 or BREAKDOWN.search(text):
+        return [(0, len(text))]
+    cuts = [0]
+    for before, after in zip(sums, sums[1:], strict=False):
+        end = before.start + len(before.text)
+        breaks = list(CLAUSE_BREAK.finditer(text, end, after.start))
+        if breaks and names_action(text[breaks[-1].end() : after.start]):
+            cuts.append(breaks[-1].end())
+    return list(zip(cuts, [*cuts[1:], len(text)], strict=True))
+
+
+def names_action(opening: str) -> bool:
+    """The words of a clause before its sum name what is done ("I tillägg satsas …"), not only when or how much."""
+    from loaders.relations import any_cue, without_non_cues
+
+    return bool(any_cue().search(without_non_cues(opening)))
 
 
 def main_amount(text: str) -> Amount | None:

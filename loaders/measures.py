@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 
-from loaders.amounts import cells, main_amount, period_near, sign_hint, to_float
+from loaders.amounts import cells, main_amount, period_near, sign_hint, sum_clauses, to_float
 from loaders.imperative import opens_imperative
 from loaders.lexicons import lexicon as load
+from loaders.morphology import stems
 from loaders.records import Block, Document, Measure
 from loaders.relations import kind_of
+from loaders.structure.blocks import dehyphenate_text, line_at
 from loaders.structure.tables import TARGET_VALUE, Table, number_tokens
 from ontology.terms import entity_iri
 
@@ -212,9 +215,38 @@ def new_measure(doc: Document, block: Block, text: str, kind: str, source: str) 
 
 
 def extract_measures(doc: Document) -> Document:
+    rows = []
     for index, block in enumerate(doc.blocks):
         maker = {"item": item_measure, "row": row_measure, "para": para_measure}.get(block.kind)
         measure = maker(doc, index) if maker else None
         if measure:
-            doc.measures.append(measure)
+            doc.measures.extend(by_sum(block, measure) if block.kind == "item" else [measure])
+            rows += [(block, measure)] * (block.kind == "row")
+    items = [m for m in doc.measures if m.source == "list" and m.amount]
+    for block, measure in rows:
+        if restated_by_item(measure, items):
+            block.role = "restated"
+            doc.measures.remove(measure)
     return doc
+
+
+def by_sum(block: Block, measure: Measure) -> list[Measure]:
+    """A list item that states two sums in clauses of their own is two measures, each quoting its clause ("… 55
+    miljoner kronor. I tillägg satsas 5 miljoner kronor på …"), so each sum keeps its own words and targets."""
+    spans = sum_clauses(block.raw)
+    if len(spans) < 2:
+        return [measure]
+    parts = []
+    for start, end in spans:
+        quote = block.raw[start:end].strip()
+        part = replace(measure, text=clean_item(dehyphenate_text(quote)), quote=quote, line=line_at(block, start))
+        part.iri = f"{measure.iri}-s{start}"
+        parts.append(attach_amount(part, quote))
+    return parts
+
+
+def restated_by_item(row: Measure, items: list[Measure]) -> bool:
+    """A table row whose figure a list item states with its words ("Vårdplatser 55" beside "• … antalet vårdplatser
+    … genom en satsning motsvarande 55 miljoner kronor") sums that item up: the item is the measure."""
+    words = set(stems(row.text))
+    return bool(row.amount) and any(abs(m.amount - row.amount) < 0.01 and words & set(stems(m.text)) for m in items)

@@ -47,7 +47,8 @@ def section_committee(doc: Document, measure: Measure) -> Target | None:
 
 
 def block_index(doc: Document, measure: Measure) -> int:
-    return next(i for i, b in enumerate(doc.blocks) if b.line == measure.line)
+    """The block holding the measure's line (a part of a list item may start on one of its later lines)."""
+    return max(i for i, b in enumerate(doc.blocks) if b.line <= measure.line)
 
 
 TOKEN = re.compile(r"[\wÅÄÖåäö/-]+|[,;!?]|[.:](?!\w)")  # "EU:s" and "t.ex" go on; "län: södra" stops

@@ -677,3 +677,21 @@ Länets sjukhus
         ("Tilläggsanslag", 3.0),
         ("Cancersjukvården", 12.0),
     ]
+
+
+def test_a_list_item_stating_two_sums_in_clauses_of_their_own_is_two_measures():
+    text = """Regionplan 2031 för Region Kronoberg
+
+Följande prioriteringar har processats fram.
+• Arbetet med vårdplatser fortsätter genom en satsning på 55 miljoner kronor. I tillägg satsas 5 miljoner
+kronor på vård för äldre multisjuka patienter.
+• Tandvården tillförs 20 miljoner kronor, varav 15 miljoner kronor till barn och 5 miljoner till unga.
+• Cancervården får 7,1 miljoner kronor för år 2031 samt 11,7 miljoner kronor för år 2032.
+"""
+    doc = extract(text.encode(), "sums.txt")
+    got = [(m.line, m.text.split()[0], m.amount) for m in doc.measures]
+    assert got == [(4, "Arbetet", 55.0), (4, "I", 5.0), (6, "Tandvården", 20.0), (7, "Cancervården", 7.1)]
+    assert doc.measures[1].text.endswith("multisjuka patienter.")
+    part = next(m for m in doc.measures if m.amount == 5.0)
+    assert part.quote.startswith("I tillägg satsas") and part.quote in " ".join(text.split("\n")[3:5])
+    assert len({m.iri for m in doc.measures}) == len(doc.measures)

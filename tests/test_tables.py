@@ -132,3 +132,20 @@ Hälso- och sjukvårdsnämnden 8 950 8 950
     lines = {m.line: (m.text, m.amount) for m in doc.measures}
     assert (lines[9], lines[10]) == (("Patientnämnd.", -0.5), ("Revision.", 0.1))
     assert 11 not in lines and 4 not in lines  # a level (most of the frame) and the frames themselves stay frames
+
+
+def test_a_row_whose_figure_a_list_item_states_in_words_is_that_item_not_a_second_measure():
+    text = """Budget 2031
+
+Ramtillskott, belopp i miljoner kronor
+Läkemedel 78
+Vårdplatser 55
+
+Följande prioriteringar har processats fram.
+• Arbetet med att utveckla antalet vårdplatser fortsätter genom en satsning motsvarande 55 miljoner kronor.
+• Tandvården får ett tillskott på 12 miljoner kronor.
+"""
+    doc = extract(text.encode(), "restated.txt")
+    by_line = {m.line: (m.source, m.amount) for m in doc.measures}
+    assert by_line[4] == ("table", 78.0) and by_line[8] == ("list", 55.0)
+    assert 5 not in by_line and rows(text)["Vårdplatser"][1] == "restated"
