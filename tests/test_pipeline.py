@@ -695,3 +695,25 @@ kronor på vård för äldre multisjuka patienter.
     part = next(m for m in doc.measures if m.amount == 5.0)
     assert part.quote.startswith("I tillägg satsas") and part.quote in " ".join(text.split("\n")[3:5])
     assert len({m.iri for m in doc.measures}) == len(doc.measures)
+
+
+def test_a_page_break_ends_a_list_item_unless_its_sentence_goes_on():
+    filler = "\n".join(f"Regionen arbetar vidare med vården i hela länet enligt plan nummer {i}." for i in range(9))
+    text = f"""Regionplan 2031 för Region Kronoberg
+
+Uppdrag till regionstyrelsen 2031:
+{filler}
+• Regionstyrelsen ska minska sin miljö- och klimatpåverkan med hjälp av en ny plan för hela länet.
+1
+Målområde för hälso- och sjukvård
+{filler}
+• Regionstyrelsen ska utreda hur vårdens köer kan kortas med hjälp av fler
+2
+vårdplatser vid länets sjukhus.
+{filler}
+3
+"""
+    doc = extract(text.encode(), "pages.txt")
+    blocks = {b.line: b for b in doc.blocks}
+    assert blocks[13].text.endswith("för hela länet.") and blocks[15].kind == "heading"
+    assert blocks[25].text.endswith("vid länets sjukhus.") and 27 not in blocks

@@ -26,9 +26,11 @@ JOIN_WORDS = {"och", "eller", "samt", "respektive", "till", "som"}
 
 
 def segments(doc: Document) -> Iterator[tuple[int, str]]:
-    """Yield (line number, text) per physical line, splitting lines that hold several bullets."""
+    """Yield (line number, text) per physical line, splitting lines that hold several bullets. Page furniture yields
+    an empty line: a page break ends a block as a blank line does, unless the text plainly goes on."""
     for number, raw in enumerate(doc.lines, start=1):
         if number in doc.furniture:
+            yield number, ""
             continue
         line = raw.replace("\u00ad", "").rstrip()
         parts = INLINE_BULLET.split(line)

@@ -1,8 +1,8 @@
 """Page furniture: page numbers, running headers or footers and the table of contents, found by their structure.
 
 A page number is a line holding only a number that, with others like it, counts up page by page; a running header
-is a short line repeated beside page numbers. Neither is text of the document, so blocks skip them (and a paragraph
-broken by a page end joins up again).
+is a short line repeated beside page numbers. Neither is text of the document, so blocks skip them; a page end
+ends a block as a blank line does, unless its sentence plainly goes on (a hyphen, a comma, a lower-case start).
 """
 
 from __future__ import annotations
