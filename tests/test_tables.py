@@ -149,3 +149,20 @@ Följande prioriteringar har processats fram.
     by_line = {m.line: (m.source, m.amount) for m in doc.measures}
     assert by_line[4] == ("table", 78.0) and by_line[8] == ("list", 55.0)
     assert 5 not in by_line and rows(text)["Vårdplatser"][1] == "restated"
+
+
+def test_a_line_of_bare_figures_heads_no_labelled_row_after_it():
+    text = """Budget 2031
+
+Förändringar av budgetram
+Ökad beställning av glasögon till barn\t20
+Ökad beställning av tandvård för unga vuxna\t10
+\t10
+Totalt\t30
+"""
+    got = rows(text)
+    assert got["Totalt"][1] == "total" and not any(label.startswith("10") for label in got)
+    assert [m.text for m in extract(text.encode(), "bare.txt").measures] == [
+        "Ökad beställning av glasögon till barn.",
+        "Ökad beställning av tandvård för unga vuxna.",
+    ]

@@ -20,6 +20,7 @@ ITEM_START = re.compile(
     r"[a-h]\)(?=\s))\s*(?P<text>.*)$"
 )
 TRAILING_AMOUNT = re.compile(r"(?<![\d,.])[-−–]?\d{1,3}(?:[ \u00a0]\d{3})*(?:,\d+)?\s*$")
+CELLS_ONLY = re.compile(r"[\s\d,.%−–-]*\d[\s\d,.%−–-]*")
 SENTENCE_END = re.compile(r"[.!?:;]['”\")]*$")
 YEAR_TOKEN = re.compile(r"(?:19|20)\d\d")
 JOIN_WORDS = {"och", "eller", "samt", "respektive", "till", "som"}
@@ -82,6 +83,8 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
     """Does `text` continue `block` (a wrapped line) rather than start a new block?"""
     current = block.text.rstrip()
     if not current or tabbed(current) or tabbed(text):  # a line of tab-separated cells is a table row of its own
+        return False
+    if CELLS_ONLY.fullmatch(current):  # bare figures (a wrapped cell, an unlabelled sum) head no labelled row
         return False
     if block.kind == "row":
         return starts_lower(text)
