@@ -10,7 +10,8 @@ from collections import Counter
 from pathlib import Path
 
 from loaders.goals import goal_level
-from loaders.measures import clean_item, lead_ins
+from loaders.amounts import cells
+from loaders.measures import MAX_LONE_FIGURES, clean_item, lead_ins
 from loaders.pipeline import extract_file
 from loaders.records import Block, Document
 
@@ -32,8 +33,11 @@ def fate(doc: Document, index: int, measures: set[int], goals: set[int], frames:
 
 
 def row_reason(block: Block) -> str:
-    """A row outside any table that is no budget line: too few words to name one, a chart label, a lone result."""
-    return "lone row" if block.table < 0 else ""
+    """A row outside any table that is no budget line: a series of figures (results per year, a forecast), or too
+    few words to name one (a chart label, a lone result)."""
+    if block.table >= 0:
+        return ""
+    return "lone series" if len(cells(block.text)[1]) > MAX_LONE_FIGURES else "lone row"
 
 
 def item_reason(doc: Document, index: int) -> str:

@@ -25,6 +25,7 @@ def lexicon() -> dict:
     return load("measures")
 
 
+MAX_LONE_FIGURES = 2  # figures a row outside any table may hold and still be one budget line
 HEADING_LEVELS = 2  # a list right under a heading is led in by that heading or the one above it
 
 
@@ -162,10 +163,14 @@ def table_period(doc: Document, table: Table) -> str:
 
 
 def lone_row_measure(doc: Document, block: Block) -> Measure | None:
+    """A row outside any table is a budget line when it names one figure or two (a sum, a before and after); three
+    or more without a table's header are a series (results per year, a population forecast), not a proposal."""
     label, amounts = cells(block.text)
     label = label.strip(" .:")
     words = re.findall(r"[A-Za-zÅÄÖåäö]{2,}", label)
-    if not amounts or any(c.endswith("%") for c in amounts) or len(words) < 3 or TARGET_VALUE.search(label):
+    if not amounts or len(amounts) > MAX_LONE_FIGURES or any(c.endswith("%") for c in amounts):
+        return None
+    if len(words) < 3 or TARGET_VALUE.search(label):
         return None
     if len(words) <= 6 and label.lower().startswith(tuple(lexicon()["subtotal_words"])):
         return None
