@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from loaders.goals import goal_level
 from loaders.amounts import cells
+from loaders.goals import goal_level
 from loaders.measures import MAX_LONE_FIGURES, clean_item, lead_ins
 from loaders.pipeline import extract_file
 from loaders.records import Block, Document

@@ -172,7 +172,7 @@ def test_a_row_of_a_series_outside_any_table_is_no_budget_line():
     from loaders.measures import lone_row_measure
     from loaders.records import Block
 
-    doc = extract("Regionplan 2031\n".encode(), "series.txt")
+    doc = extract(b"Regionplan 2031\n", "series.txt")
     series = Block("Diff. antal invånare 2 710 3 816 5 244 6 672 8 104", 4, "row")
     single = Block("Utökad satsning på ambulanssjukvård i glesbygd 12,5", 8, "row")
     assert lone_row_measure(doc, series) is None
