@@ -93,6 +93,22 @@ def cue_hits(text: str, before: int | None = None, table: str = "cues") -> list[
     return [r for _, r in cue_matches(text, before, table)]
 
 
+@cache
+def modal_verb() -> re.Pattern[str]:
+    """A modal and the adverbs that may stand between it and the verb it governs ("behöver också ses över")."""
+    rules = lexicon()["governing_modals"]
+    modals, adverbs = "|".join(rules["modals"]), "|".join(rules["adverbs"])
+    return re.compile(rf"(?<![\wåäö])(?:{modals})\s+(?:(?:{adverbs})\s+)?", re.I)
+
+
+def modal_verb_cue(text: str, before: int) -> list[str]:
+    """The relation of the verb a modal governs ("… bidragen till dessa behöver också ses över"): the main verb
+    says what is done, whatever nouns with cues of their own ("bidrag", "investeringar") stand before it."""
+    modal = modal_verb().search(text, 0, before)
+    found = cue_matches(text[modal.end() :]) if modal else []
+    return [found[0][1]] if found and found[0][0].start() == 0 else []
+
+
 def main_cue(text: str) -> re.Match | None:
     """The cue that carries the main clause: its earliest strong cue, else its earliest weak one."""
     start = purpose_start(text)
@@ -110,7 +126,7 @@ def classify(text: str, amount: float | None = None) -> str:
     start = purpose_start(text)
     main = cue_hits(text, start)
     topical = [r for r in main if r in rules["topical"]]
-    hits = topical + (main or cue_hits(text)) + cue_hits(text, start, "weak_cues")
+    hits = topical + (modal_verb_cue(text, start) or main or cue_hits(text)) + cue_hits(text, start, "weak_cues")
     if amount is not None:
         specific = [r for r in hits[:1] if r in rules["row_overrides"]]
         if specific or not amount:  # a row that moves no money ("HS Folktandvården 201 201 0") funds and cuts nothing

@@ -717,3 +717,10 @@ vårdplatser vid länets sjukhus.
     blocks = {b.line: b for b in doc.blocks}
     assert blocks[13].text.endswith("för hela länet.") and blocks[15].kind == "heading"
     assert blocks[25].text.endswith("vid länets sjukhus.") and 27 not in blocks
+
+
+def test_the_verb_a_modal_governs_names_the_relation_over_the_nouns_before_it():
+    assert classify("Reglementet kring bidragen till föreningarna behöver också ses över.") == "investigates"
+    assert classify("Investeringar ska granskas mot behov och långsiktigt värde.") == "investigates"
+    assert classify("Vi måste även höja avgifterna och taxorna.") == "changes_fee"
+    assert classify("Regionen ska satsa på fler vårdplatser.") == "funds"
