@@ -95,8 +95,18 @@ def points_back(sentence: str) -> bool:
 def extract_prose(doc: Document) -> Document:
     """Only paragraphs (sub-headings inside a table are part of it); list items and table rows are handled before."""
     inside = {i for t in doc.tables for i in range(t.first, t.last + 1)}
+    said: set[str] = set()
     for index, block in enumerate(doc.blocks):
         if block.kind == "para" and index not in inside:
-            doc.measures.extend(prose_measures(doc, block))
+            doc.measures.extend(m for m in prose_measures(doc, block) if not repeated(m, said))
     doc.measures.sort(key=lambda m: m.line)
     return doc
+
+
+def repeated(measure: Measure, said: set[str]) -> bool:
+    """A sentence the document printed before (a summary restating a chapter) proposes nothing new."""
+    key = " ".join(re.findall(r"\w+", measure.text.lower()))
+    if key in said:
+        return True
+    said.add(key)
+    return False

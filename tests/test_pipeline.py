@@ -724,3 +724,19 @@ def test_the_verb_a_modal_governs_names_the_relation_over_the_nouns_before_it():
     assert classify("Investeringar ska granskas mot behov och långsiktigt värde.") == "investigates"
     assert classify("Vi måste även höja avgifterna och taxorna.") == "changes_fee"
     assert classify("Regionen ska satsa på fler vårdplatser.") == "funds"
+
+
+def test_a_sentence_printed_again_proposes_nothing_new():
+    text = """Regionplan 2031 för Region Kronoberg
+
+1. Medarbetare
+
+Regionen ska erbjuda alla medarbetare ett årligt utvecklingssamtal.
+
+2. Sammanfattning
+
+Regionen ska erbjuda alla medarbetare ett årligt utvecklingssamtal.
+Regionen ska bygga ut länets hälsocentraler.
+"""
+    doc = extract(text.encode(), "repeat.txt")
+    assert [(m.line, m.text.split()[2]) for m in doc.measures] == [(5, "erbjuda"), (10, "bygga")]
