@@ -42,6 +42,7 @@ class Measure(Ref):
     proposal: Ref
     goal: Ref | None
     committee: Ref | None
+    part_of: Ref | None = Field(default=None, description="the measure whose sum this amount is part of: not in totals")
     actors: list[Ref]
     relation: str | None = Field(description="the kind of effect (funds, cuts, …), also when no service was recognised")
     effects: list[Effect]

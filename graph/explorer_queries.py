@@ -53,10 +53,12 @@ def regions(store) -> list[dict]:
 
 def amounts(store, proposals: list[str], by: str) -> list[dict]:
     """Signed MSEK and measure counts per proposal and committee (`by="committee"`) or affected service
-    (`by="target"`; a measure touching two services counts for both), as rows of {key, proposal, msek, measures}."""
+    (`by="target"`; a measure touching two services counts for both; a part of another measure's sum not at all), as
+    rows of {key, proposal, msek, measures}."""
     link = "pkg:committee ?k" if by == "committee" else f"?rel ?k . FILTER(?rel IN ({in_list(RELATION_PROPS)}))"
     rows = store.select(f"""SELECT ?p ?k (SUM(?a) AS ?msek) (COUNT(DISTINCT ?m) AS ?n) WHERE {{
-        VALUES ?p {{ {iri_list(proposals)} }} ?m pkg:statedIn ?p ; pkg:amount ?a ; {link} }} GROUP BY ?p ?k""")
+        VALUES ?p {{ {iri_list(proposals)} }} ?m pkg:statedIn ?p ; pkg:amount ?a ; {link}
+        FILTER NOT EXISTS {{ ?m pkg:partOf ?whole }} }} GROUP BY ?p ?k""")
     labels = labels_for(store, {r["k"].value for r in rows})
     per: dict[str, dict] = defaultdict(dict)
     for r in rows:

@@ -21,7 +21,7 @@ FIELDS = [
     "extractedFrom",
     "confidence",
 ]
-LINKS = ["statedIn", "servesGoal", "committee", "proposedBy"]  # pkg: properties whose objects need a label
+LINKS = ["statedIn", "servesGoal", "committee", "proposedBy", "partOf"]  # pkg: properties whose objects need a label
 
 
 def list_measures(store, limit: int, after: str | None, **filters) -> list[dict]:
@@ -108,6 +108,7 @@ def measure_row(iri: str, facts: dict[str, list], labels: dict[str, str]) -> dic
         "proposal": linked("statedIn"),
         "goal": linked("servesGoal"),
         "committee": linked("committee"),
+        "part_of": linked("partOf"),
         "actors": [ref(a, labels.get(a)) for a in sorted(o.value for o in facts.get("proposedBy", []))],
         "relation": one("effect").value[len(PKG) :] if facts.get("effect") else None,
         "effects": [{"relation": p, "target": ref(o, labels.get(o))} for p, o in relations],

@@ -31,6 +31,7 @@ MONEY = re.compile(
 )
 MIN_CLAUSE_SUM = 0.1  # MSEK: smaller sums are fees and per-person figures, stated inside one proposal
 CLAUSE_BREAK = re.compile(r"[.,;]\s+|\s(?:och|samt)\s+|\s(?=vilket\s)", re.I)
+PART_OPENING = re.compile(r"vilket\s", re.I)  # a clause about the sum before it: a part of that sum
 # a breakdown of one sum: "varav …", "(1,9 mkr FOU samt 2,6 mkr …)"
 BREAKDOWN = re.compile(r"(?<![\wåäö])varav(?![\wåäö])|\([^)]*\d[^)]*\d[^)]*\)", re.I)
 PERIOD = re.compile(r"\b(?:under|för|år|per år|till)?\s*(20\d\d)(?:\s*[–—-]\s*(20\d\d))?")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 
-from loaders.amounts import cells, main_amount, period_near, sign_hint, sum_clauses, to_float
+from loaders.amounts import PART_OPENING, cells, main_amount, period_near, sign_hint, sum_clauses, to_float
 from loaders.imperative import opens_imperative
 from loaders.lexicons import lexicon as load
 from loaders.morphology import stems
@@ -237,15 +237,18 @@ def extract_measures(doc: Document) -> Document:
 
 def by_sum(block: Block, measure: Measure) -> list[Measure]:
     """A list item that states two sums in clauses of their own is two measures, each quoting its clause ("… 55
-    miljoner kronor. I tillägg satsas 5 miljoner kronor på …"), so each sum keeps its own words and targets."""
+    miljoner kronor. I tillägg satsas 5 miljoner kronor på …"), so each sum keeps its own words and targets. A
+    clause about the sum before it ("… 64 miljoner kronor vilket bland annat inkluderar … 20 miljoner kronor") is
+    part of that measure (pkg:partOf), so totals count its money once."""
     spans = sum_clauses(block.raw)
     if len(spans) < 2:
         return [measure]
-    parts = []
+    parts: list[Measure] = []
     for start, end in spans:
         quote = block.raw[start:end].strip()
         part = replace(measure, text=clean_item(dehyphenate_text(quote)), quote=quote, line=line_at(block, start))
         part.iri = f"{measure.iri}-s{start}"
+        part.part_of = parts[-1].iri if parts and PART_OPENING.match(quote) else ""
         parts.append(attach_amount(part, quote))
     return parts
 

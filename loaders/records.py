@@ -88,6 +88,7 @@ class Measure:
     goal: str = ""
     goal_method: str = ""
     antecedent: str = ""  # the sentence before, when this one opens by pointing back to it ("Dessa …")
+    part_of: str = ""  # the IRI of the measure whose sum this one's is part of ("… 64 miljoner, vilket … 20 miljoner")
 
 
 @dataclass

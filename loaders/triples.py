@@ -119,6 +119,8 @@ def measure_triples(doc: Document, m: Measure) -> Iterator[Triple]:
         yield y, RDF + "type", iri(PKG + "YearAmount")
         yield y, PKG + "year", lit(year, "gYear")
         yield y, PKG + "amount", lit(f"{value:.6f}".rstrip("0").rstrip("."), "decimal")
+    if m.part_of:
+        yield s, PKG + "partOf", iri(m.part_of)
     if m.committee:
         yield s, PKG + "committee", iri(m.committee.iri)
     if m.goal:

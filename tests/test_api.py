@@ -356,3 +356,27 @@ def test_budget_rows_carry_their_figure_per_year(client):
         years = [y["year"] for y in m["yearly"]]
         assert years == sorted(years) and len(years) >= 2
         assert all(isinstance(y["amount_msek"], float | int) for y in m["yearly"])
+
+
+def test_a_part_of_a_sum_names_its_whole_and_totals_count_it_once(client):
+    """A clause about a list item's sum ("… 64 miljoner kronor vilket bland annat inkluderar … 20 miljoner") is a
+    measure of its own that names the measure it is part of; the comparison's totals leave it out."""
+    assert count(client, "?m pkg:partOf ?whole") >= 1
+    proposal = "hsn-varmland-2026"
+    measures = {m["id"]: m for m in walk(client, "/api/measures", proposal=proposal, limit=500)}
+    parts = [m for m in measures.values() if m["part_of"]]
+    assert parts and all(m["part_of"]["id"] in measures for m in parts)
+    for part in parts:
+        whole = measures[part["part_of"]["id"]]
+        assert abs(whole["amount_msek"]) > abs(part["amount_msek"]) and not whole["part_of"]
+        assert whole["evidence"]["line"] <= part["evidence"]["line"]
+    data = client.get("/compare.json", params={"p": [proposal]}).json()
+    care = next(r for r in data["per_service"] if r["key"]["id"] == "concept/primarvard")
+    stated = [
+        m["amount_msek"]
+        for m in measures.values()
+        if not m["part_of"]
+        and m["amount_msek"]
+        and any(e["target"]["id"] == "concept/primarvard" for e in m["effects"])
+    ]
+    assert next(iter(care["values"].values()))["msek"] == round(sum(stated), 3)

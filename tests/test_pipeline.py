@@ -687,10 +687,15 @@ Följande prioriteringar har processats fram.
 kronor på vård för äldre multisjuka patienter.
 • Tandvården tillförs 20 miljoner kronor, varav 15 miljoner kronor till barn och 5 miljoner till unga.
 • Cancervården får 7,1 miljoner kronor för år 2031 samt 11,7 miljoner kronor för år 2032.
+• Vårdcentralerna stärks med 64 miljoner kronor vilket bland annat inkluderar en satsning på fler ST-läkare med
+20 miljoner kronor.
 """
     doc = extract(text.encode(), "sums.txt")
     got = [(m.line, m.text.split()[0], m.amount) for m in doc.measures]
-    assert got == [(4, "Arbetet", 55.0), (4, "I", 5.0), (6, "Tandvården", 20.0), (7, "Cancervården", 7.1)]
+    assert got[:4] == [(4, "Arbetet", 55.0), (4, "I", 5.0), (6, "Tandvården", 20.0), (7, "Cancervården", 7.1)]
+    whole, part = doc.measures[4:]
+    assert (whole.amount, part.amount, part.part_of, whole.part_of) == (64.0, 20.0, whole.iri, "")
+    assert not doc.measures[1].part_of
     assert doc.measures[1].text.endswith("multisjuka patienter.")
     part = next(m for m in doc.measures if m.amount == 5.0)
     assert part.quote.startswith("I tillägg satsas") and part.quote in " ".join(text.split("\n")[3:5])
