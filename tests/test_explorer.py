@@ -240,3 +240,25 @@ def test_search_follows_every_upload_and_removal(tmp_path):
             assert hits() == 0
     finally:
         server.stop()
+
+
+def test_a_measure_that_is_part_of_a_sum_links_its_whole_on_its_page(client):
+    measures = client.get("/api/measures", params={"proposal": "hsn-varmland-2026", "limit": 1000}).json()["items"]
+    part = next(m for m in measures if m["part_of"])
+    body = page(client, f"/id/{part['id']}")
+    assert f'href="/id/{part["part_of"]["id"]}"' in body.split('id="measure-part-of"')[1].split("</dd>")[0]
+    assert twin(client, f"/id/{part['id']}")["measure"]["part_of"] == part["part_of"]
+
+
+def test_who_does_what_sums_a_part_of_a_sum_once(client):
+    care = twin(client, "/id/concept/primarvard")
+    measures = client.get(
+        "/api/measures", params={"proposal": "hsn-varmland-2026", "target": "concept/primarvard", "limit": 1000}
+    ).json()["items"]
+    assert any(m["part_of"] for m in measures)
+    funds = [m for m in measures if m["relation"] == "funds"]
+    row = next(
+        r for r in care["by_relation"] if r["relation"] == "funds" and r["proposal"]["id"].endswith("varmland-2026")
+    )
+    assert row["measures"] == len(funds)
+    assert row["msek"] == round(sum(m["amount_msek"] for m in funds if m["amount_msek"] and not m["part_of"]), 3)

@@ -97,7 +97,8 @@ def target_view(store, iri: str) -> tuple[str, dict]:
 
 
 def by_relation(measures: list[dict], proposals: dict[str, dict]) -> list[dict]:
-    """Per relation and proposal: who proposes it, how many measures and their signed sum ("who does what")."""
+    """Per relation and proposal: who proposes it, how many measures and their signed sum ("who does what"); a part
+    of another measure's sum (pkg:partOf) counts as a measure but not again in the sum."""
     groups: dict[tuple, dict] = {}
     for m in measures:
         key = (m["relation"] or "affects", m["proposal"]["iri"])
@@ -106,7 +107,7 @@ def by_relation(measures: list[dict], proposals: dict[str, dict]) -> list[dict]:
         )
         group["measures"] += 1
         group["actors"].update((a["iri"], a) for a in m["actors"])
-        if m["amount_msek"] is not None:
+        if m["amount_msek"] is not None and not m.get("part_of"):
             group["msek"] = round((group["msek"] or 0) + m["amount_msek"], 3)
     rows = [{**g, "actors": sorted(g["actors"].values(), key=lambda a: a["iri"])} for g in groups.values()]
     return sorted(rows, key=lambda g: (g["relation"], g["proposal"]["iri"]))
