@@ -26,6 +26,9 @@ class Frame:
     quote: str
 
 
+FOOTNOTE_MARK = re.compile(r"\s*(?:\d{1,2}\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹])$")
+
+
 def squashed(text: str) -> str:
     """PDF tables split words ("Regionful lmäktige"); compare names with all spaces removed."""
     return re.sub(r"\s+", "", text).lower()
@@ -42,7 +45,8 @@ def committee_index() -> dict[str, Entry]:
 
 
 def committee_named(label: str) -> Entry | None:
-    return committee_index().get(squashed(label))
+    """The committee a row label names, a footnote mark after it ("Nämnden för hållbar utveckling 1)") aside."""
+    return committee_index().get(squashed(FOOTNOTE_MARK.sub("", label)))
 
 
 def header_years(doc: Document, line: int) -> list[int]:

@@ -177,3 +177,12 @@ def test_a_row_of_a_series_outside_any_table_is_no_budget_line():
     single = Block("Utökad satsning på ambulanssjukvård i glesbygd 12,5", 8, "row")
     assert lone_row_measure(doc, series) is None
     assert lone_row_measure(doc, single).amount == 12.5
+
+
+def test_a_committee_row_with_a_footnote_mark_still_names_its_committee():
+    from loaders.frames import committee_named
+
+    plain = committee_named("Hälso- och sjukvårdsnämnd")
+    assert plain is not None
+    assert committee_named("Hälso- och sjukvårdsnämnd 2)") == committee_named("Hälso- och sjukvårdsnämnd¹") == plain
+    assert committee_named("Hälso- och sjukvårdsnämnd 2025") is None
