@@ -220,6 +220,8 @@ def new_measure(doc: Document, block: Block, text: str, kind: str, source: str) 
 
 
 def extract_measures(doc: Document) -> Document:
+    """List items, table rows and "Att …" paragraphs that propose something become measures (an item with two sums
+    of its own, two); a row whose figure a list item states in words is then set aside as restated."""
     rows = []
     for index, block in enumerate(doc.blocks):
         maker = {"item": item_measure, "row": row_measure, "para": para_measure}.get(block.kind)
