@@ -8,26 +8,23 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph.extracted import Extracted, extracted
 from graph.inference import recompute_inferred
-from graph.parsing import QUEUED, Limits, Parsed, Pool
-from loaders.pipeline import extract
+from graph.parsing import QUEUED, Limits, Parsed, Pool, Task, read
 from loaders.read import DocumentError
-from loaders.records import Document
-from loaders.triples import to_quads
 from loaders.version import EXTRACTOR_VERSION
 from ontology.reference import reference_quads
 from ontology.terms import (
     GRAPH,
     ONTOLOGY_FILE,
     ONTOLOGY_GRAPH,
-    PKG,
     REFERENCE_GRAPH,
     graph_iri,
     is_inferred_graph,
@@ -35,7 +32,6 @@ from ontology.terms import (
 
 FLUSH_EVERY = 10  # documents between store flushes during a bulk load (RocksDB holds writes in memory until then)
 RESERVED = {REFERENCE_GRAPH, ONTOLOGY_GRAPH}
-XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#positiveInteger"
 DOCUMENT_SUFFIXES = {".txt", ".pdf", ".docx", ".html", ".htm"}  # what a folder load picks up; each read by content
 
 
@@ -68,7 +64,7 @@ class Stored:
     content_hash: str
     extractor_version: str | None
 
-    def is_current(self, doc: Document) -> bool:
+    def is_current(self, doc: Extracted) -> bool:
         return self.content_hash == doc.content_hash and self.extractor_version == EXTRACTOR_VERSION
 
 
@@ -84,7 +80,7 @@ def existing(store, slug: str) -> Stored | None:
     return Stored(rows[0]["file"].value, rows[0]["hash"].value, version.value if version else None)
 
 
-def choose_slug(store, doc: Document) -> str:
+def choose_slug(store, doc: Extracted) -> str:
     """Keep the readable slug unless another file already owns it."""
     found = existing(store, doc.slug)
     if found and found.source_file != doc.source_file:
@@ -94,52 +90,34 @@ def choose_slug(store, doc: Document) -> str:
 
 def load_bytes(store, data: bytes, name: str, infer: bool = True) -> LoadResult:
     """Extract and store one document; re-loading the same file replaces its graph."""
-    return store_document(store, extract(data, name), lambda slug: extract(data, name, slug=slug), infer)
+    return store_document(store, extracted(data, name), lambda slug: extracted(data, name, slug), infer)
 
 
-def load_read(store, doc: Document, source: Path) -> LoadResult:
+def load_read(store, doc: Extracted, source: Path) -> LoadResult:
     """Store a document read elsewhere (an upload, read in a worker under the parse limits) from this file; its bytes
     are read here only if the slug is taken and the document must be extracted again under another."""
-    return store_document(store, doc, lambda slug: extract(source.read_bytes(), doc.source_file, slug=slug))
+    return store_document(store, doc, lambda slug: extracted(source.read_bytes(), doc.source_file, slug))
 
 
-def store_document(store, doc: Document, again, infer: bool = True) -> LoadResult:
+def store_document(store, doc: Extracted, again, infer: bool = True) -> LoadResult:
     """Store an extracted document under its slug (`again(slug)` re-extracts it when another file owns the slug)."""
-    name = doc.source_file
+    slug = choose_slug(store, doc)
+    return put(store, doc if slug == doc.slug else again(slug), infer)
+
+
+def put(store, doc: Extracted, infer: bool) -> LoadResult:
+    """Write a document's graph under its slug, unless the store holds it as it is (reference data first, if new)."""
     if REFERENCE_GRAPH not in store.graphs():
         ensure_reference(store)
-    slug = choose_slug(store, doc)
-    if slug != doc.slug:
-        doc = again(slug)
-    before = existing(store, slug)
-    quads = with_provenance(doc, to_quads(doc))
+    before = existing(store, doc.slug)
     if before and before.is_current(doc):
-        return LoadResult(slug, name, "unchanged", len(quads), len(doc.measures), len(doc.goals))
-    regions = graph_regions(store, slug) | ({doc.region.iri} if doc.region else set())
-    store.replace_graph(graph_iri(slug), quads)
+        return LoadResult(doc.slug, doc.source_file, "unchanged", doc.triples, doc.measures, doc.goals)
+    regions = graph_regions(store, doc.slug) | ({doc.region} if doc.region else set())
+    store.load_graph(graph_iri(doc.slug), doc.ntriples)
     if infer:
         recompute_inferred(store, regions)
     status = "replaced" if before else "added"
-    return LoadResult(slug, name, status, len(quads), len(doc.measures), len(doc.goals), frozenset(regions))
-
-
-def with_provenance(doc: Document, quads: list[ox.Quad]) -> list[ox.Quad]:
-    """The normalised text the line numbers count (pkg:normalisedText, pkg:sourceFormat on the proposal) and, for a
-    paged source (PDF), pkg:sourcePage beside every pkg:sourceLine."""
-    graph = ox.NamedNode(graph_iri(doc.slug))
-    proposal = ox.NamedNode(doc.iri)
-    extra = [
-        ox.Quad(proposal, ox.NamedNode(PKG + "normalisedText"), ox.Literal("\n".join(doc.lines)), graph),
-        ox.Quad(proposal, ox.NamedNode(PKG + "sourceFormat"), ox.Literal(doc.source_format), graph),
-    ]
-    if doc.pages:
-        line_predicate = ox.NamedNode(PKG + "sourceLine")
-        page_predicate = ox.NamedNode(PKG + "sourcePage")
-        for quad in quads:
-            if quad.predicate == line_predicate and 1 <= int(quad.object.value) <= len(doc.pages):
-                page = ox.Literal(str(doc.pages[int(quad.object.value) - 1]), datatype=ox.NamedNode(XSD_INTEGER))
-                extra.append(ox.Quad(quad.subject, page_predicate, page, graph))
-    return quads + extra
+    return LoadResult(doc.slug, doc.source_file, status, doc.triples, doc.measures, doc.goals, frozenset(regions))
 
 
 def proposal_text(store, slug: str) -> tuple[str, str] | None:
@@ -199,33 +177,53 @@ def unchanged(store, slug: str, path: Path) -> LoadResult:
     return LoadResult(slug, path.name, "unchanged", int(row["t"].value), int(row["m"].value), int(row["g"].value))
 
 
-def read_here(files: list[Path]) -> Iterator[Parsed]:
+def read_here(tasks: list[Task]) -> Iterator[Parsed]:
     """Read and extract in this process (no limits): a document that cannot be read is reported, not raised."""
-    for index, path in enumerate(files):
+    for index, task in enumerate(tasks):
         try:
-            yield Parsed(index, path.name, document=extract(path.read_bytes(), path.name))
+            yield Parsed(index, task.name, document=read(task))
         except DocumentError as err:
-            yield Parsed(index, path.name, error=err)
+            yield Parsed(index, task.name, error=err)
         except OSError as err:
-            yield Parsed(index, path.name, error=DocumentError(f"{path.name}: cannot be read ({err.strerror})"))
+            yield Parsed(index, task.name, error=DocumentError(f"{task.name}: cannot be read ({err.strerror})"))
 
 
 @contextmanager
-def extraction(files: list[Path], jobs: int, limits: Limits | None) -> Iterator[Iterator[Parsed]]:
-    """Parsed documents in file order: from `jobs` worker processes under the limits, or here when jobs is 0."""
-    if jobs < 1 or not files:
-        yield read_here(files)
+def extraction(jobs: int, limits: Limits | None) -> Iterator[Callable[[list[Task]], Iterator[Parsed]]]:
+    """Tasks to parsed documents in task order: in `jobs` worker processes under the limits, or here when jobs is 0."""
+    if jobs < 1:
+        yield read_here
         return
-    with Pool(min(jobs, len(files)), limits or Limits(), queued=QUEUED) as pool:
-        yield pool.parse((path, path.name) for path in files)
+    with Pool(jobs, limits or Limits(), queued=QUEUED) as pool:
+        yield pool.parse
 
 
-def write(store, parsed: Parsed, path: Path) -> LoadResult:
-    """Store one extracted document, or describe why it failed."""
+def write(store, parsed: Parsed, path: Path) -> LoadResult | Task:
+    """Store one extracted document or describe why it failed; one whose slug another file owns comes back as the
+    task to extract it again under a slug of its own (in a worker, after the others: not here, beside the writes)."""
     if parsed.error:
         return LoadResult("", str(path), "failed", 0, 0, 0, cause=str(parsed.error))
-    again = lambda slug: extract(path.read_bytes(), path.name, slug=slug)  # noqa: E731
-    return store_document(store, parsed.document, again, infer=False)
+    slug = choose_slug(store, parsed.document)
+    if slug != parsed.document.slug:
+        return Task(path, path.name, slug)
+    return put(store, parsed.document, infer=False)
+
+
+def write_all(
+    store, todo: Iterable[tuple[int, Task]], parsed: Iterator[Parsed], results: dict[int, LoadResult]
+) -> list[tuple[int, Task]]:
+    """Write each task's document in task order into results (by file index), flushing every few; returns the
+    tasks to extract again under another slug."""
+    again = []
+    for count, ((index, task), outcome) in enumerate(zip(todo, parsed, strict=True), start=1):
+        written = write(store, outcome, task.source)
+        if isinstance(written, Task):
+            again.append((index, written))
+        else:
+            results[index] = written
+        if count % FLUSH_EVERY == 0:
+            store.flush()  # written data is held in memory until flushed; keep the footprint flat
+    return again
 
 
 def load_paths(
@@ -235,19 +233,24 @@ def load_paths(
     the regions the files touched (and, as on every recompute, those whose inferred graph older rules made).
     A file stored with the same bytes by the same extractor is skipped before it is read; a file that fails is
     reported (status "failed", its cause) and the others still load. With jobs >= 1, that many worker processes
-    read and extract under `limits` and this process alone writes, in file order (the same graph as jobs 0)."""
+    read, extract and serialise under `limits` and this process alone writes, in file order, then the documents
+    whose slug an earlier file took, extracted again under their own (the same graph as jobs 0)."""
     files = expand(paths)
     known = stored_documents(store)
-    slugs = [known.get(fingerprint(path)) for path in files]
-    todo = [path for path, slug in zip(files, slugs, strict=True) if slug is None]
-    results = []
-    with extraction(todo, jobs, limits) as parsed:
-        for count, (path, slug) in enumerate(zip(progress(files) if progress else files, slugs, strict=True), start=1):
-            results.append(unchanged(store, slug, path) if slug else write(store, next(parsed), path))
-            if count % FLUSH_EVERY == 0:
-                store.flush()  # written data is held in memory until flushed; keep the footprint flat
-    recompute_inferred(store, {region for r in results for region in r.regions})
-    return results
+    results: dict[int, LoadResult] = {}
+    todo: list[tuple[int, Task]] = []
+    for index, path in enumerate(files):
+        slug = known.get(fingerprint(path))
+        if slug:
+            results[index] = unchanged(store, slug, path)
+        else:
+            todo.append((index, Task(path, path.name)))
+    with extraction(min(jobs, len(todo)), limits) as parse:
+        while todo:
+            parsed = parse([task for _, task in todo])
+            todo = write_all(store, progress(todo) if progress else todo, parsed, results)
+    recompute_inferred(store, {region for r in results.values() for region in r.regions})
+    return [results[index] for index in range(len(files))]
 
 
 def expand(paths: list[Path]) -> list[Path]:

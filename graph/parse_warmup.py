@@ -4,8 +4,8 @@ forks, instead of once per worker, and counts in the worker's baseline rather th
 
 from __future__ import annotations
 
+from graph.extracted import extracted
 from loaders.imperative import is_imperative
-from loaders.pipeline import extract
 
 SAMPLE = """Budgetförslag 2031 med plan för 2032–2033
 
@@ -23,4 +23,4 @@ Hälso- och sjukvårdsnämnden\t100\t120
 """
 
 is_imperative("stärk")
-extract(SAMPLE.encode(), "warm-up.txt")
+extracted(SAMPLE.encode(), "warm-up.txt")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
+import socket
 import time
 import traceback
 from collections import deque
@@ -19,9 +20,12 @@ from contextlib import suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from loaders.read import DocumentError
-from loaders.records import Document
+
+if TYPE_CHECKING:
+    from graph.extracted import Extracted
 
 PRELOAD = ["__main__", "loaders.formats.pdf", "loaders.formats.docx", "loaders.formats.html", "graph.parse_warmup"]
 MB = 2**20
@@ -58,13 +62,21 @@ def setting(name: str, default: float, cast: type, minimum: float) -> float:
     return value
 
 
+class Task(NamedTuple):
+    """A document to read: its bytes or file, its name, and the slug to mint its IRIs from (None: from metadata)."""
+
+    source: Path | bytes
+    name: str
+    slug: str | None = None
+
+
 @dataclass(frozen=True)
 class Parsed:
-    """What a worker made of one task: the document, or why there is none."""
+    """What a worker made of one task: the document's graph, or why there is none."""
 
     index: int
     name: str
-    document: Document | None = None
+    document: Extracted | None = None
     error: DocumentError | None = None
 
 
@@ -89,20 +101,21 @@ def cap_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
-def read(source: Path | bytes, name: str) -> Document:
-    from loaders.pipeline import extract
+def read(task: Task) -> Extracted:
+    from graph.extracted import extracted
 
-    return extract(source.read_bytes() if isinstance(source, Path) else source, name)
+    return extracted(task.source.read_bytes() if isinstance(task.source, Path) else task.source, task.name, task.slug)
 
 
 def serve(conn: Connection, memory_mb: int) -> None:
-    """A worker's loop: (index, source, name) in, Parsed out; it exits after running out of memory."""
+    """A worker's loop: (index, Task) in, Parsed out; it exits after running out of memory."""
     cap_memory(memory_mb)
     conn.send(None)  # ready: a document's clock starts when it reaches a running worker
-    while (task := conn.recv()) is not None:
-        index, source, name = task
+    while (given := conn.recv()) is not None:
+        index, task = given
+        name = task.name
         try:
-            outcome = Parsed(index, name, document=read(source, name))
+            outcome = Parsed(index, name, document=read(task))
             conn.send(outcome)
             continue
         except DocumentError as err:
@@ -128,11 +141,20 @@ def over_time(name: str, seconds: float) -> OverLimit:
     return OverLimit(f"{name}: reading it took longer than the time limit of {seconds:g} s (POLICYKG_PARSE_TIMEOUT)")
 
 
+def widen(conn: Connection) -> None:
+    """Room in the socket for a whole document's answer (its graph's N-Triples, ~1 MB per 100 kB of text), so a
+    worker that has finished one goes on to the next instead of handing it over 200 kB at a time as the writer
+    takes it (finding 37 in docs/benchmarks.md); where the system refuses, the default stays."""
+    with suppress(OSError), socket.fromfd(conn.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 * MB)
+
+
 class Worker:
-    """One worker process, its end of the pipe and the tasks sent to it: [index, source, name, started or None]."""
+    """One worker process, its end of the pipe and the tasks sent to it: [index, Task, started or None]."""
 
     def __init__(self, ctx, limits: Limits):
         self.conn, child = ctx.Pipe()
+        widen(child)
         self.process = ctx.Process(target=serve, args=(child, limits.memory_mb), daemon=True)
         self.process.start()
         child.close()
@@ -140,20 +162,21 @@ class Worker:
         self.spent = False
         self.started = False
 
-    def give(self, index: int, source: Path | bytes, name: str) -> None:
+    def give(self, index: int, task: Task) -> None:
         if not self.started and self.conn.poll(STARTUP_SECONDS):
             with suppress(EOFError):  # it died starting: said below
                 self.started = self.conn.recv() is None
         if not self.started:
             raise RuntimeError(f"a parse worker did not start within {STARTUP_SECONDS} s")
-        self.conn.send((index, source, name))
-        self.tasks.append([index, source, name, None if self.tasks else time.monotonic()])
+        self.conn.send((index, task))
+        self.tasks.append([index, task, None if self.tasks else time.monotonic()])
 
     def take(self, limits: Limits) -> Parsed:
         """The answer to the task it reads, or why the process ended without one; `spent` says to replace it."""
-        index, _, name, _ = self.tasks.popleft()
+        index, task, _ = self.tasks.popleft()
+        name = task.name
         if self.tasks:
-            self.tasks[0][3] = time.monotonic()  # the next one's clock starts now (at the latest)
+            self.tasks[0][2] = time.monotonic()  # the next one's clock starts now (at the latest)
         try:
             parsed = self.conn.recv()
         except (EOFError, OSError):
@@ -168,13 +191,13 @@ class Worker:
 
     def abandon(self, limits: Limits) -> Parsed:
         """Kill the worker over its time limit; the task it reads fails (the others go to its replacement)."""
-        index, _, name, _ = self.tasks.popleft()
+        index, task, _ = self.tasks.popleft()
         self.spent = True
         self.process.kill()
-        return Parsed(index, name, error=over_time(name, limits.seconds))
+        return Parsed(index, task.name, error=over_time(task.name, limits.seconds))
 
     def deadline(self, limits: Limits) -> float:
-        return self.tasks[0][3] + limits.seconds
+        return self.tasks[0][2] + limits.seconds
 
     def stop(self) -> None:
         if self.process.is_alive() and not self.tasks and not self.spent:
@@ -204,7 +227,7 @@ class Pool:
         for worker in self.workers:
             worker.stop()
 
-    def parse(self, tasks: Iterable[tuple[Path | bytes, str]]) -> Iterator[Parsed]:
+    def parse(self, tasks: Iterable[Task]) -> Iterator[Parsed]:
         """Results in task order; at most a few tasks run ahead of the oldest unfinished one (bounded memory)."""
         todo = enumerate(tasks)
         window = 2 * len(self.workers) + 2
@@ -226,7 +249,7 @@ class Pool:
         for depth in range(self.queued):
             for worker in self.workers:
                 if len(worker.tasks) == depth and count < room and (task := next(todo, None)):
-                    worker.give(task[0], *task[1])
+                    worker.give(*task)
                     count += 1
         return count
 
@@ -250,15 +273,15 @@ class Pool:
         worker.stop()
         fresh = Worker(self.ctx, self.limits)
         self.workers[self.workers.index(worker)] = fresh
-        for index, source, name, _ in worker.tasks:
-            fresh.give(index, source, name)
+        for index, task, _ in worker.tasks:
+            fresh.give(index, task)
 
 
-def extract_limited(source: Path, name: str, limits: Limits) -> Document:
+def extract_limited(source: Path, name: str, limits: Limits) -> Extracted:
     """One document (an upload, a path to its temporary file) read in a worker under the limits; DocumentError
     (OverLimit) if it fails."""
     with Pool(1, limits) as pool:
-        parsed = next(pool.parse([(source, name)]))
+        parsed = next(pool.parse([Task(source, name)]))
     if parsed.error:
         raise parsed.error
     return parsed.document

@@ -1,6 +1,6 @@
 """A remote SPARQL 1.1 server (Oxigraph server, Fuseki, …) behind the same interface as EmbeddedStore.
 
-The API and the loaders only call query/select/ask/replace_graph/drop_graph/graphs/quads/size, so one
+The API and the loaders only call query/select/ask/replace_graph/load_graph/drop_graph/graphs/quads/size, so one
 process type can run against an embedded store or, to scale out, against a shared SPARQL server.
 
 Endpoints default to Oxigraph server's layout under one base URL: {base}/query, {base}/update and
@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 import httpx
 import pyoxigraph as ox
 
-from graph.store import named_node, quad_text, replace_graph_update, solution_rows
+from graph.store import graph_quads, named_node, quad_text, replace_graph_update, solution_rows
 from ontology.terms import SPARQL_PREFIXES, Term
 
 RESULTS_JSON = "application/sparql-results+json"
@@ -158,6 +158,10 @@ class RemoteStore:
                 return
         body = ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES)
         self._send("PUT", self.gsp_url, params={"graph": graph}, content=body, headers={"Content-Type": N_TRIPLES})
+
+    def load_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace a graph with N-Triples (serialised where the document was extracted), as `replace_graph` does."""
+        self.replace_graph(graph, graph_quads(graph, ntriples))
 
     def _fits(self, update: str) -> bool:
         return len(update.encode()) <= self.update_limit

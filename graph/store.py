@@ -69,6 +69,12 @@ def table_files_limited_to(open_files: int) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
+def graph_quads(graph: str, ntriples: bytes) -> list[ox.Quad]:
+    """N-Triples as the quads of one named graph."""
+    node = ox.NamedNode(graph)
+    return [ox.Quad(t.subject, t.predicate, t.object, node) for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+
+
 def replace_graph_update(graph: str, quads: Iterable[ox.Quad]) -> str:
     """One SPARQL update that drops a graph and inserts its new content: one transaction."""
     body = "\n".join(quad_text(q) for q in quads)
@@ -152,6 +158,18 @@ class EmbeddedStore:
             self.store.extend(ox.Quad(q.subject, q.predicate, q.object, node) for q in quads)
         else:
             self.store.update(replace_graph_update(graph, quads))
+        self._forget()
+
+    def load_graph(self, graph: str, ntriples: bytes) -> None:
+        """Replace a graph with N-Triples (serialised where the document was extracted), atomically. A new graph, every
+        document of a bulk load, is parsed and written by pyoxigraph in one transaction (`load`: no quad objects
+        built here); `bulk_load` was ~15 % cheaper but is not atomic and leaves table files per document to compact."""
+        node = ox.NamedNode(graph)
+        if self._holds(None, None, None, node):
+            self.replace_graph(graph, graph_quads(graph, ntriples))
+            return
+        self._forget()
+        self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
         self._forget()
 
     def drop_graph(self, graph: str) -> None:

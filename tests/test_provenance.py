@@ -3,6 +3,8 @@ pkg:sourceLine can be checked against it, across restarts) and nodes from a PDF 
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from graph.loading import ensure_reference, load_bytes, proposal_text
@@ -96,12 +98,16 @@ def test_a_parallel_load_builds_the_same_graph(tmp_path):
     (folder / "b.html").write_bytes(render_html(PART))
     for path in sorted(BUNDLED_CORPUS.glob("*.txt"))[:2]:
         (folder / path.name).write_bytes(path.read_bytes())
+    copy = path.read_bytes() + b"\n"
+    (folder / "z-copy.txt").write_bytes(copy)  # the same readable slug as the file before: extracted again
     graphs = []
     for jobs in (1, 2):
         store = EmbeddedStore(tmp_path / f"db{jobs}")
         ensure_reference(store)
         results = load_paths(store, [folder], jobs=jobs)
-        assert [r.status for r in results] == ["added"] * 4
+        assert [r.status for r in results] == ["added"] * 5
+        slugs = {r.source_file: r.slug for r in results}
+        assert slugs["z-copy.txt"] == f"{slugs[path.name]}-{hashlib.sha256(copy).hexdigest()[:6]}"
         rows = store.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER(!isBlank(?s) && !isBlank(?o)) }")
         graphs.append({tuple(str(r[k]) for k in ("g", "s", "p", "o")) for r in rows})
         del store

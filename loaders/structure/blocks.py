@@ -141,6 +141,8 @@ def is_row_tail(text: str) -> bool:
 
 
 def is_caps(text: str) -> bool:
+    if not text.isupper():  # no upper-case letter, or a lower-case one: the answer for nearly every line, cheaply
+        return False
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
