@@ -7,6 +7,7 @@ guarded, run and serialised here, so a worker killed at the time limit takes all
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -17,6 +18,7 @@ from graph.sparql import Answer, answer, failure
 from graph.sparql_guard import verdict
 from graph.store import EmbeddedStore
 
+RETRY_PAUSES = (0.0, 0.05, 0.2)  # s before each fresh view after a read error
 PRIORITY = 10  # nice increment: the API's own lookups in the server process come before heavy queries
 WARM_UP = ("SELECT ?s WHERE { ?s ?p ?o FILTER(?o > 1) } LIMIT 1", "ASK { ?s a ?o }")
 
@@ -39,16 +41,20 @@ class View:
 
 
 def reply(view: View, generation: int, query: str, accept: str, max_rows: int) -> Answer:
-    """The query's answer; a read error is retried once on a fresh view. RocksDB raises one (OSError, or
+    """The query's answer; a read error is retried on fresh views, a moment apart. RocksDB raises one (OSError, or
     RuntimeError "Corruption … No such file") when the writer compacts away a table file an old view or a view
-    being opened still names."""
+    being opened still names; under load a compaction can outlast one retry."""
     try:
         return answer(view.at(generation), query, accept, max_rows)
-    except (OSError, RuntimeError):
+    except (OSError, RuntimeError) as err:
+        failed = err
+    for pause in RETRY_PAUSES:
+        time.sleep(pause)
         try:
             return answer(view.at(generation, fresh=True), query, accept, max_rows)
         except (OSError, RuntimeError) as err:
-            return failure(err)
+            failed = err
+    return failure(failed)
 
 
 def serve(conn: Connection, path: str, open_files: int, generation: int, memory_mb: int) -> None:

@@ -52,6 +52,8 @@ def measures_seen(http: httpx.Client, slug: str) -> tuple[int, int]:
 def sparql_seen(http: httpx.Client, slug: str) -> tuple[int, int]:
     query = COUNT.format(iri=entity_iri("proposal", slug))
     answer = http.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    if answer.status_code >= 500:  # a finding: the reason goes into the report
+        raise RuntimeError(f"{answer.status_code} {answer.text[:300]}")
     if answer.status_code != 200:
         return answer.status_code, -1
     return 200, int(answer.json()["results"]["bindings"][0]["n"]["value"])
