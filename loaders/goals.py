@@ -6,8 +6,10 @@ import re
 from collections import Counter
 
 from loaders.measures import clean_item, is_proposal_lead_in, lead_ins, lexicon
+from loaders.morphology import stems
 from loaders.records import Block, Document, Goal
 from loaders.structure.blocks import is_column_header
+from ontology.reference import global_goals
 from ontology.terms import entity_iri
 
 COMPOUND_MIN = 8  # a goal word this long also ends a compound ("Invånarperspektivet", "Verksamhetsmålområde")
@@ -94,6 +96,18 @@ def marked_chapters(doc: Document) -> set[int]:
     return {line for line, lv in doc.headings.items() if levels and lv == levels[0]}
 
 
+GLOBAL_GOAL = re.compile(r"(?i)^\s*(?:globalt\s+)?mål\s*(?P<number>\d{1,2})\s*[:.–-]?\s*(?P<name>.+)$")
+
+
+def names_global_goal(title: str) -> bool:
+    """A heading naming one of the UN's global goals ("Mål 3: God hälsa och välbefinnande") tags the section with
+    Agenda 2030; the plan's own goals bear other names ("Mål 3: Ekonomi i balans")."""
+    match = GLOBAL_GOAL.match(title)
+    names = global_goals().get(int(match["number"]), ()) if match else ()
+    words = set(stems(match["name"])) if match else set()
+    return any(len(words & set(stems(name))) * 2 >= len(set(stems(name))) for name in names)
+
+
 def normal_title(title: str) -> str:
     return " ".join(title.lower().split())
 
@@ -118,6 +132,8 @@ def extract_goals(doc: Document) -> Document:
         title = normal_title(section.title)
         chapter = section.number or section.line in chapter_lines
         if (not level and not chapter) or (level and (title in repeated or title in goal_titles)):
+            continue
+        if names_global_goal(section.title):
             continue
         goal_titles.add(title)
         if section.line in stated_lines:  # the statement an enclosing section already took as its goal

@@ -177,6 +177,12 @@ def concepts() -> tuple[Entry, ...]:
 
 
 @cache
+def global_goals() -> dict[int, tuple[str, ...]]:
+    """The UN's 17 global goals by number, with the Swedish names plans print them under."""
+    return {int(r["number"]): (r["name"], *split(r.get("aliases", ""))) for r in rows("global_goals.csv")}
+
+
+@cache
 def all_entries() -> tuple[Entry, ...]:
     groups = (regions, municipalities, hospitals, parties, coalitions, committees, concepts)
     return tuple(entry for group in groups for entry in group())

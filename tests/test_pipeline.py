@@ -745,3 +745,17 @@ Regionen ska bygga ut länets hälsocentraler.
 """
     doc = extract(text.encode(), "repeat.txt")
     assert [(m.line, m.text.split()[2]) for m in doc.measures] == [(5, "erbjuda"), (10, "bygga")]
+
+
+def test_a_heading_naming_a_global_goal_of_agenda_2030_tags_its_section_and_is_no_goal():
+    text = """Regionplan 2031 för Region Kronoberg
+
+Mål 1: Ekonomi i balans
+Regionen ska ha en ekonomi i balans.
+
+Mål 3: God hälsa och välbefinnande
+Regionen ska erbjuda hälsosamtal till alla 40-åringar.
+"""
+    goals = [g.label for g in extract(text.encode(), "sdg.txt").goals]
+    assert any(label.startswith("Mål 1") or "balans" in label for label in goals)
+    assert not any("välbefinnande" in label for label in goals)
