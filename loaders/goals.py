@@ -96,6 +96,7 @@ def marked_chapters(doc: Document) -> set[int]:
     return {line for line, lv in doc.headings.items() if levels and lv == levels[0]}
 
 
+FIGURE_CAPTION = re.compile(r"(?i)^\s*(?:tabell|figur|diagram|bild|graf)\s+\d+[.:]?\s")  # "Tabell 13 Styrdokument …"
 GLOBAL_GOAL = re.compile(r"(?i)^\s*(?:globalt\s+)?mål\s*(?P<number>\d{1,2})\s*[:.–-]?\s*(?P<name>.+)$")
 
 
@@ -133,7 +134,7 @@ def extract_goals(doc: Document) -> Document:
         chapter = section.number or section.line in chapter_lines
         if (not level and not chapter) or (level and (title in repeated or title in goal_titles)):
             continue
-        if names_global_goal(section.title):
+        if names_global_goal(section.title) or is_column_header(section.title) or FIGURE_CAPTION.match(section.title):
             continue
         goal_titles.add(title)
         if section.line in stated_lines:  # the statement an enclosing section already took as its goal

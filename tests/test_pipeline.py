@@ -759,3 +759,20 @@ Regionen ska erbjuda hälsosamtal till alla 40-åringar.
     goals = [g.label for g in extract(text.encode(), "sdg.txt").goals]
     assert any(label.startswith("Mål 1") or "balans" in label for label in goals)
     assert not any("välbefinnande" in label for label in goals)
+
+
+def test_a_table_caption_or_column_header_with_goal_words_is_no_goal():
+    text = """Regionplan 2031 för Region Kronoberg
+
+Målområde för tandvård
+God och tillgänglig tandvård i hela länet
+
+Tabell 4 Styrdokument för målområden och nämnder
+Tandvårdsplan 2031
+
+Definition av finansiella mål 2031 2032 2033
+Resultat 2 % 2 % 2 %
+"""
+    goals = [g.label for g in extract(text.encode(), "captions.txt").goals]
+    assert any("tandvård" in label.lower() for label in goals)
+    assert not any(label.startswith(("Tabell", "Definition")) for label in goals)
