@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loaders.goals import goal_for_section
+from loaders.goals import goal_for_section, slot_titles
 from loaders.morphology import stems
 from loaders.records import Document
 from loaders.relations import classify
@@ -26,8 +26,9 @@ def relate(doc: Document) -> Document:
 def link_goals(doc: Document) -> Document:
     """The goal of the enclosing section; failing that, the stated goal whose words it shares most."""
     stated = [(g, set(stems(g.label))) for g in doc.goals if g.level != "section"]
+    slots = slot_titles(doc)
     for measure in doc.measures:
-        measure.goal = goal_for_section(doc, measure.section)
+        measure.goal = goal_for_section(doc, measure.section, slots)
         measure.goal_method = "section" if measure.goal else ""
         if not measure.goal and stated:
             words = set(stems(measure.text))

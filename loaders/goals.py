@@ -193,10 +193,32 @@ def listed_goals(doc: Document, taken: set[int]) -> list[Goal]:
     return found
 
 
-def goal_for_section(doc: Document, section: int) -> str:
+def slot_titles(doc: Document) -> set[str]:
+    """Headings printed more than once: slots a template repeats under every goal or chapter."""
+    counts = Counter(normal_title(s.title) for s in doc.sections)
+    return {title for title, n in counts.items() if n > 1}
+
+
+def template_heading_goal(doc: Document, section: int, goals: dict[int, Goal], slots: set[str]) -> Goal | None:
+    """A heading printed under every goal alike ("Beskrivning", "Indikatorer") is a slot of the heading before it:
+    in plain text the two stand side by side, so the slot's measures serve that heading's goal
+    ("Resultatmål: Låg miljöpåverkan")."""
+    parent = doc.sections[section].parent
+    while section >= 0 and section not in goals and normal_title(doc.sections[section].title) in slots:
+        section -= 1
+        if section < 0 or doc.sections[section].parent != parent:
+            return None
+    goal = goals.get(section)
+    return goal if goal and goal.level != "section" else None
+
+
+def goal_for_section(doc: Document, section: int, slots: set[str]) -> str:
     """The goal of the nearest enclosing section that states one (a perspective's "Inriktningsmålet är …" over its
-    numbered sub-sections); else the nearest enclosing section that has a goal."""
+    numbered sub-sections); else, for a repeated slot heading, the goal of the heading it follows; else the nearest
+    enclosing section that has a goal."""
     goals = {g.section: g for g in doc.goals}
+    if section >= 0 and section not in goals and (slot := template_heading_goal(doc, section, goals, slots)):
+        return slot.iri
     chain = []
     while section >= 0:
         if section in goals:

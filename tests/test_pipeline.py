@@ -776,3 +776,34 @@ Resultat 2 % 2 % 2 %
     goals = [g.label for g in extract(text.encode(), "captions.txt").goals]
     assert any("tandvård" in label.lower() for label in goals)
     assert not any(label.startswith(("Tabell", "Definition")) for label in goals)
+
+
+def test_a_heading_printed_under_every_goal_is_a_slot_of_the_goal_before_it():
+    text = """Årsplan 2031 för hälso- och sjukvårdsnämnden i Region Kronoberg
+
+1 Nämndens mål
+
+1.1 Effektmål: Hållbar organisation
+
+Resultatmål: Ekonomi i balans
+
+Beskrivning
+
+Nämnden ska minska kostnaderna för hyrpersonal.
+
+Resultatmål: Låg miljöpåverkan
+
+Beskrivning
+
+Nämnden ska utreda fossilfria transporter.
+
+Om nämnden
+
+Nämnden ska ses över av revisionen.
+"""
+    doc = extract(text.encode(), "slots.txt")
+    goals = {g.iri: g.label for g in doc.goals}
+    served = {m.text.split()[2]: goals.get(m.goal) for m in doc.measures}
+    assert served["minska"] == "Resultatmål: Ekonomi i balans"
+    assert served["utreda"] == "Resultatmål: Låg miljöpåverkan"
+    assert served["ses"] == "Effektmål: Hållbar organisation"  # a heading printed once is no slot
