@@ -37,7 +37,17 @@ def page_number_lines(lines: list[str]) -> list[int]:
                 chain = [*best[i], line_j]
         best.append(chain)
     longest = max(best, key=len, default=[])
-    return longest if len(longest) >= MIN_PAGES else []
+    return with_short_pages(candidates, longest) if len(longest) >= MIN_PAGES else []
+
+
+def with_short_pages(candidates: list[tuple[int, int]], chain: list[int]) -> list[int]:
+    """The chain with the pages it skipped that stand where they belong: a number-only line between pages N and
+    N + 2 reading N + 1 is that page, however few lines it holds (a chapter's title page, a page of pictures)."""
+    filled = list(chain)
+    for a, b in zip(chain, chain[1:]):
+        skipped = {va + 1 for line, va in candidates if line == a} & {vb - 1 for line, vb in candidates if line == b}
+        filled += [line for line, v in candidates if a < line < b and v in skipped][:1]
+    return sorted(filled)
 
 
 def readings(digits: str) -> list[int]:
@@ -66,9 +76,10 @@ def is_header_like(line: str) -> bool:
 
 
 def contents_lines(lines: list[str]) -> list[int]:
-    """Table-of-contents entries: a title with a dot leader and a page number, or runs of at least MIN_PAGES
+    """Table-of-contents entries: a title (of under MAX_CONTENTS_LINE characters) with a dot leader and a page number,
+    or runs of at least MIN_PAGES
     "title<TAB>page" lines whose pages never go down (a table's "label<TAB>amount" rows go up and down)."""
-    found = [i for i, line in enumerate(lines) if DOT_LEADER.search(line) and len(line) < MAX_CONTENTS_LINE]
+    found = [i for i, line in enumerate(lines) if (m := DOT_LEADER.search(line)) and m.start() < MAX_CONTENTS_LINE]
     run: list[tuple[int, int]] = []
     for i, line in enumerate([*lines, "end"]):
         match = TAB_PAGE.match(line) if len(line) < MAX_CONTENTS_LINE else None

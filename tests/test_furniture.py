@@ -1,0 +1,41 @@
+"""Page furniture found by structure: page numbers that count up, contents entries with dot leaders."""
+
+from __future__ import annotations
+
+from loaders.pipeline import extract
+from loaders.structure.furniture import contents_lines, page_number_lines
+
+
+def pages(numbers: dict[int, int], length: int) -> list[str]:
+    """A text of `length` lines of prose with page number `value` on line `index` (0-based)."""
+    lines = [f"Regionen ska utveckla vården i länet, rad {i}." for i in range(length)]
+    for index, value in numbers.items():
+        lines[index] = str(value)
+    return lines
+
+
+def test_a_short_page_between_two_numbered_pages_is_a_page_too():
+    lines = pages({10: 2, 20: 3, 30: 4, 32: 5, 33: 6, 45: 7}, 50)
+    assert [lines[i] for i in page_number_lines(lines)] == ["2", "3", "4", "5", "6", "7"]
+
+
+def test_a_number_that_skips_no_page_is_no_page_number():
+    lines = pages({10: 2, 20: 3, 30: 4, 32: 17, 45: 5}, 50)
+    assert [lines[i] for i in page_number_lines(lines)] == ["2", "3", "4", "5"]
+
+
+def test_a_long_contents_line_with_a_dot_leader_is_furniture_not_a_budget_line():
+    leader = "." * 130
+    text = f"""Regionplan och budget 2031–2033 för Region Kronoberg
+
+Innehållsförteckning
+Styrmodell {leader}5
+Bilagor {leader}38
+
+Styrmodell
+
+Regionen ska utreda en ny styrmodell.
+"""
+    doc = extract(text.encode(), "contents.txt")
+    assert len(contents_lines(doc.lines)) == 2
+    assert [m.text for m in doc.measures] == ["Regionen ska utreda en ny styrmodell."]
