@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 from loaders.records import Document
 
@@ -44,7 +45,7 @@ def with_short_pages(candidates: list[tuple[int, int]], chain: list[int]) -> lis
     """The chain with the pages it skipped that stand where they belong: a number-only line between pages N and
     N + 2 reading N + 1 is that page, however few lines it holds (a chapter's title page, a page of pictures)."""
     filled = list(chain)
-    for a, b in zip(chain, chain[1:]):
+    for a, b in pairwise(chain):
         skipped = {va + 1 for line, va in candidates if line == a} & {vb - 1 for line, vb in candidates if line == b}
         filled += [line for line, v in candidates if a < line < b and v in skipped][:1]
     return sorted(filled)
