@@ -39,3 +39,29 @@ Regionen ska utreda en ny styrmodell.
     doc = extract(text.encode(), "contents.txt")
     assert len(contents_lines(doc.lines)) == 2
     assert [m.text for m in doc.measures] == ["Regionen ska utreda en ny styrmodell."]
+
+
+def test_contents_with_a_space_before_the_page_at_the_front_are_furniture():
+    body = "\n".join(f"Regionen ska utveckla vården i länet, rad {i}." for i in range(60))
+    text = f"""Mål och budget 2031–2033 för Region Kronoberg
+Innehåll
+Inledning 3
+Politisk inriktning 4
+Ekonomiska förutsättningar 27
+Intern kontroll 48
+
+Politisk inriktning
+
+Regionen ska utreda en ny styrmodell.
+
+{body}
+"""
+    doc = extract(text.encode(), "contents.txt")
+    assert [doc.lines[i] for i in contents_lines(doc.lines)][:1] == ["Inledning 3"]
+    assert not [m for m in doc.measures if m.source == "table"]
+
+
+def test_rows_of_titles_and_small_numbers_inside_the_text_are_no_contents():
+    rows = "\n".join(["Revision 7", "Patientnämnd 9", "Regionstyrelse 12", "Kulturnämnd 15"])
+    prose = [f"Regionen ska utveckla vården i länet, rad {i}." for i in range(60)]
+    assert contents_lines([*prose, *rows.split("\n"), "Revision"]) == []

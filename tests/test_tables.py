@@ -186,3 +186,14 @@ def test_a_committee_row_with_a_footnote_mark_still_names_its_committee():
     assert plain is not None
     assert committee_named("Hälso- och sjukvårdsnämnd 2)") == committee_named("Hälso- och sjukvårdsnämnd¹") == plain
     assert committee_named("Hälso- och sjukvårdsnämnd 2025") is None
+
+
+def test_a_paragraph_number_of_a_minute_is_no_amount():
+    text = """Bilaga: Styrdokument
+
+Dokument Dokumenttyp Varaktighet Dnr Beslutad av
+Demokratistrategi Strategi Tills vidare RS/41/2021 Regionfullmäktige 2021-12-01, § 150
+Kostpolicy Policy Tills vidare RS/291/2023 Regionfullmäktige 2023-11-28 § 135
+"""
+    doc = extract(text.encode(), "minutes.txt")
+    assert not [m for m in doc.measures if m.amount]

@@ -18,6 +18,8 @@ PAGE_NUMBER = re.compile(
 )
 DOT_LEADER = re.compile(r"\.{4,}\s*\d{1,3}\s*$")
 TAB_PAGE = re.compile(r"^[^\t]*\S[^\t]*\t\s*(\d{1,3})\s*$")
+SPACE_PAGE = re.compile(r"^([^\d\t]*[^\W\d]) (\d{1,3})\s*$")  # "Intern kontroll 48": a title without digits
+FRONT_SHARE = 10  # contents stand in the document's first tenth
 MAX_CONTENTS_LINE = 140
 MIN_PAGES = 3  # fewer counting lines are as likely a table's cells
 MIN_LINES_PER_PAGE = 8
@@ -77,21 +79,33 @@ def is_header_like(line: str) -> bool:
 
 
 def contents_lines(lines: list[str]) -> list[int]:
-    """Table-of-contents entries: a title (of under MAX_CONTENTS_LINE characters) with a dot leader and a page number,
-    or runs of at least MIN_PAGES
-    "title<TAB>page" lines whose pages never go down (a table's "label<TAB>amount" rows go up and down)."""
+    """Table-of-contents entries: a title (of under MAX_CONTENTS_LINE characters) with a dot leader and a page number;
+    runs of at least MIN_PAGES "title<TAB>page" lines whose pages never go down (a table's "label<TAB>amount" rows go
+    up and down); and such runs with a space before the page ("Ägardirektiv 47") when they stand at the front of the
+    document and a title of theirs is printed again later as a line's start."""
     found = [i for i, line in enumerate(lines) if (m := DOT_LEADER.search(line)) and m.start() < MAX_CONTENTS_LINE]
-    run: list[tuple[int, int]] = []
+    found += [i for run in page_runs(lines, TAB_PAGE) for i, _ in run]
+    front = len(lines) // FRONT_SHARE
+    for run in page_runs(lines[:front], SPACE_PAGE):
+        titles = tuple(SPACE_PAGE.match(lines[i]).group(1) for i, _ in run)
+        if len(run) > MIN_PAGES and any(line.startswith(titles) for line in lines[run[-1][0] + 1 :]):
+            found += [i for i, _ in run]
+    return found
+
+
+def page_runs(lines: list[str], pattern: re.Pattern[str]) -> list[list[tuple[int, int]]]:
+    """Runs of consecutive "title page" lines (line index, page) whose pages never go down."""
+    runs, run = [], []
     for i, line in enumerate([*lines, "end"]):
-        match = TAB_PAGE.match(line) if len(line) < MAX_CONTENTS_LINE else None
+        match = pattern.match(line) if len(line) < MAX_CONTENTS_LINE else None
         if match:
-            run.append((i, int(match.group(1))))
+            run.append((i, int(match.groups()[-1])))
         elif line.strip():
             pages = [p for _, p in run]
             if len(run) >= MIN_PAGES and pages == sorted(pages):
-                found += [j for j, _ in run]
+                runs.append(run)
             run = []
-    return found
+    return runs
 
 
 def mark_furniture(doc: Document) -> Document:

@@ -62,6 +62,8 @@ def number_tokens(text: str) -> tuple[str, list[str]]:
     while tokens and NUMBER_TOKEN.match(tokens[-1]):
         tail.append(tokens.pop())
     tail.reverse()
+    if tokens and tokens[-1].endswith("§"):  # "Regionfullmäktige 2021-12-01, § 150": a paragraph of a minute
+        return text.strip(), []
     if len(tail) > 1 and YEAR.fullmatch(tail[0]):  # "… ökade kostnader 2025 4 000": the year is the label's
         tokens.append(tail.pop(0))
     return " ".join(tokens), tail
