@@ -197,3 +197,24 @@ Kostpolicy Policy Tills vidare RS/291/2023 Regionfullmäktige 2023-11-28 § 135
 """
     doc = extract(text.encode(), "minutes.txt")
     assert not [m for m in doc.measures if m.amount]
+
+
+def test_a_table_a_financial_statement_names_reports_balances_and_proposes_nothing():
+    text = """Regionens ekonomiska förutsättningar
+
+Regionens balansbudget presenteras i tabellen.
+(Mnkr) 2031 2032 2033
+Anläggningstillgångar 3 538 3 826 4 076
+Omsättningstillgångar 10 231 10 094 9 993
+Summa tillgångar 13 769 13 920 14 069
+
+Regionens satsningar presenteras i tabellen.
+(Mnkr) 2031 2032 2033
+Satsning kollektivtrafik 15 15 15
+Barnskyddsteam 1,3 1,3 1,3
+"""
+    found = rows(text)
+    assert found["Anläggningstillgångar"][1] == "statement"
+    assert found["Satsning kollektivtrafik"][1] == ""
+    doc = extract(text.encode(), "statements.txt")
+    assert sorted(m.text for m in doc.measures) == ["Barnskyddsteam.", "Satsning kollektivtrafik."]

@@ -200,11 +200,12 @@ def stacked_years(doc: Document, first: int, width: int) -> list[str]:
 
 
 def table_kind(headers: str, width: int, change: bool) -> str:
-    """A header (a short line before the rows) with outcome columns, or many numeric columns, reports; one naming
-    counts is a statistic; one whose columns are parties compares proposals."""
+    """A header (a short line before the rows) with outcome columns or a financial statement's name, or many numeric
+    columns, reports; one naming counts is a statistic; one whose columns are parties compares proposals."""
     words = lexicon("tables")
     lower = headers.lower()
-    if any(w in lower for w in words["outcome_columns"]) or (width >= words["series_columns"] and not change):
+    statement = any(w in lower for w in [*words["outcome_columns"], *words["statement_titles"]])
+    if statement or (width >= words["series_columns"] and not change):
         return "statement"
     if any(re.search(rf"(?<![a-zåäö]){re.escape(w)}(?![a-zåäö])", lower) for w in words["count_columns"]):
         return "statistic"
