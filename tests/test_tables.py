@@ -218,3 +218,16 @@ Barnskyddsteam 1,3 1,3 1,3
     assert found["Satsning kollektivtrafik"][1] == ""
     doc = extract(text.encode(), "statements.txt")
     assert sorted(m.text for m in doc.measures) == ["Barnskyddsteam.", "Satsning kollektivtrafik."]
+
+
+def test_a_row_ending_in_summa_is_a_total_and_the_year_before_its_level():
+    text = """Patientnämnden
+Mnkr 2031 2032 2033
+Anslag året innan -2,90 -2,97 -3,04
+Prisuppräkning -0,07 -0,07 -0,07
+Nettokostnadsram, summa -2,97 -3,04 -3,11
+"""
+    found = rows(text)
+    assert found["Nettokostnadsram, summa"][1] == "total"
+    assert found["Anslag året innan"][1] == "level"
+    assert found["Prisuppräkning"][1] == ""

@@ -248,6 +248,11 @@ def starts_with(label: str, key: str) -> bool:
     return any(lower == w or lower.startswith(w + " ") for w in words)
 
 
+def ends_with(label: str, key: str) -> bool:
+    words = label.lower().strip(" .:").replace(",", " ").split()
+    return len(words) > 1 and words[-1] in lexicon("tables")[key]
+
+
 def assign_roles(doc: Document, table: Table, index: int, seen: set[tuple[str, float]]) -> None:
     """Cells and a role for every row of the table; sums are checked on each row's chosen value."""
     group: list[Block] = []
@@ -282,7 +287,7 @@ def fixed_role(label: str, tokens: list[str], value: float, seen: set[tuple[str,
         return "indicator"
     if committee_named(label) and len(tokens) >= 2:
         return "frame"
-    if starts_with(label, "total_words"):
+    if starts_with(label, "total_words") or ends_with(label, "total_endings"):
         return "total"
     if starts_with(label, "part_words"):
         return "part"
