@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import cache
 
 from loaders.attribution import WE_LIST
@@ -12,9 +11,9 @@ from loaders.records import Block, Document, Measure
 from loaders.relations import cue_pattern, words_matching
 from loaders.relations import lexicon as relation_lexicon
 from loaders.structure.blocks import dehyphenate_text, line_at
+from loaders.structure.sentences import block_sentences
 from loaders.targets import is_verb
 
-BOUNDARY = re.compile(r"(?<=[.!?])[\"”)]*\s+(?=[A-ZÅÄÖ\d])")
 ACTION_RELATIONS = [
     "reopens",
     "closes",
@@ -26,16 +25,6 @@ ACTION_RELATIONS = [
     "reorganizes",
     "transfers",
 ]
-
-
-def sentences(block: Block) -> Iterator[tuple[str, int]]:
-    """(sentence as written, its offset in block.raw); abbreviations ("m.fl. ska") do not split."""
-    start = 0
-    for boundary in BOUNDARY.finditer(block.raw):
-        yield block.raw[start : boundary.start()].strip(), start
-        start = boundary.end()
-    if block.raw[start:].strip():
-        yield block.raw[start:].strip(), start
 
 
 @cache
@@ -66,8 +55,7 @@ def prose_measures(doc: Document, block: Block) -> list[Measure]:
     taken = {m.line for m in doc.measures}
     out = []
     previous: int | None = None  # offset of the sentence before, unless it became a measure itself
-    for sentence, offset in sentences(block):
-        line = line_at(block, offset)
+    for sentence, offset, line in block_sentences(block):
         if is_proposal(sentence) and line not in taken:
             measure = new_measure(doc, block, dehyphenate_text(sentence), "åtgärd", "running_text")
             measure.line, measure.quote = line, sentence

@@ -19,7 +19,7 @@ from loaders.pipeline import extract
 from loaders.records import Actor
 from loaders.stances.binding import analyse
 from loaders.stances.records import Context
-from loaders.stances.sentences import split_sentences
+from loaders.structure.sentences import split
 from ontology.terms import PKG, entity_iri, inferred_graph, is_inferred_graph
 
 ID = "https://w3id.org/policykg/id/"
@@ -162,11 +162,13 @@ def test_collective_reference_gives_a_stance_per_hospital_and_about_emergency_ho
 
 def test_sentences_split_but_not_after_abbreviations():
     text = "Regionen ska bl.a. stärka BB. Vi vill t.ex. ha fler barnmorskor i Mora. Ca. 40 mnkr behövs."
-    assert split_sentences(text) == [
+    found = split(text)
+    assert [sentence for sentence, _ in found] == [
         "Regionen ska bl.a. stärka BB.",
         "Vi vill t.ex. ha fler barnmorskor i Mora.",
         "Ca. 40 mnkr behövs.",
     ]
+    assert all(text[offset:].startswith(sentence) for sentence, offset in found)
 
 
 # --- a whole proposal written for the tests --------------------------------------------------------------------

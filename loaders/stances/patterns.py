@@ -40,10 +40,6 @@ def compiled() -> dict[str, re.Pattern[str]]:
         "clause": re.compile(
             r",\s*" + words(lex["binding"]["clause_words"]) + "|" + words(lex["binding"]["clause_openers"]), flags
         ),
-        "abbreviation": re.compile(
-            r"(?:^|\s)(?:" + "|".join(re.escape(a.rstrip(".")) for a in lex["sentences"]["abbreviations"]) + r")$",
-            flags,
-        ),
     }
     mood = lex["mood"]
     out["weak"] = re.compile(r"^(?:" + "|".join(mood["weak_cues"]) + r")\b", flags)
