@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from loaders.lexicons import lexicon as load
+from loaders.structure.sentences import split
 
 
 @cache
@@ -66,7 +67,8 @@ def blank(match: re.Match) -> str:
 
 
 def first_sentence(text: str) -> str:
-    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+    found = split(text)
+    return found[0][0] if found else ""
 
 
 def purpose_start(text: str) -> int:
