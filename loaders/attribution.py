@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from loaders.metadata import doc_region, parties_in, party_actor
+from loaders.metadata import doc_region, party_actor
+from loaders.parties import parties_in
 from loaders.records import Document
 
 

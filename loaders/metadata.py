@@ -9,6 +9,7 @@ from functools import cache
 from loaders.frames import committee_named
 from loaders.gazetteer import gazetteer
 from loaders.lexicons import lexicon as load
+from loaders.parties import parties_in
 from loaders.read import slug_for
 from loaders.records import Actor, Document, Target
 from ontology.reference import Entry, party_by_notation
@@ -24,7 +25,6 @@ NAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}
 NAME_WITH_PARTY = re.compile(rf"^\s*(?P<name>{NAME})\s*\((?P<abbr>[A-ZÅÄÖa-z]{{1,5}})\)\s*$")
 NAME_ONLY = re.compile(rf"^\s*(?P<name>{NAME})\s*$")
 NAME_WITH_ROLE = re.compile(rf"^\s*(?P<name>{NAME}),\s*(?P<role>[a-zåäö0-9].{{2,80}})$")
-ABBREVIATION = re.compile(r"(?<![\wÅÄÖåäö-])([A-ZÅÄÖ][A-ZÅÄÖa-z]{0,4})(?=[\s,):]|:s|$)")
 GROUP_HEADER = re.compile(r"^\s*(?P<party>[A-ZÅÄÖ][a-zåäö]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?)\s+i\s+\w+:\s*$")
 
 
@@ -129,27 +129,6 @@ def detect_period(doc: Document) -> None:
 
 def party_actor(entry: Entry, line: int = 0) -> Actor:
     return Actor(entry.iri, entry.label, "Party", entry.notation, line=line)
-
-
-def parties_in(text: str, region: str = "") -> list[Entry]:
-    """Parties named in text, by name or by a bare abbreviation such as "(M)" or "C, SJVP och KD".
-
-    A regional party only counts in its own region, so "Sjukvårdspartiet" resolves to the local one.
-    """
-    found = [m.entry for m in gazetteer(("Party",)).find(text)]
-    abbreviations = [] if letter_spaced(text) else ABBREVIATION.findall(text)
-    for abbr in abbreviations:
-        entry = party_by_notation().get(abbr.upper())
-        if entry and (abbr.isupper() or abbr in ("Mp",)):
-            found.append(entry)
-    local = [e for e in found if not e.region or not region or e.region == region]
-    return list(dict.fromkeys(local))
-
-
-def letter_spaced(text: str) -> bool:
-    """A line set in spaced capitals ("S U M M A T I L L G Å N G A R"), whose letters are no abbreviations."""
-    words = text.split()
-    return len(words) >= 6 and sum(len(w) == 1 for w in words) > 0.6 * len(words)
 
 
 def doc_region(doc: Document) -> str:

@@ -342,7 +342,7 @@ def test_a_title_broken_before_its_years_and_an_annual_plan():
 
 
 def test_letter_spaced_capitals_name_no_party():
-    from loaders.metadata import parties_in
+    from loaders.parties import parties_in
 
     assert parties_in("S U M M A E G E T K A P I T A L O C H S K U L D E R") == []
     assert [e.notation for e in parties_in("S, M och L")] == ["S", "M", "L"]

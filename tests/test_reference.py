@@ -7,8 +7,8 @@ from collections import defaultdict
 import pytest
 
 from loaders.frames import committee_named, squashed
-from loaders.metadata import parties_in
 from loaders.morphology import stems
+from loaders.parties import parties_in
 from ontology.reference import party_by_notation, rows, split
 
 PARTIES = rows("parties.csv")

@@ -7,11 +7,12 @@ import re
 
 from loaders.collective import lexicon
 from loaders.morphology import tokens
+from loaders.parties import party_spans
 from loaders.stances.cues import find_cues
 from loaders.stances.mentions import find_mentions
 from loaders.stances.patterns import FLIP, HARD_BOUNDARY, compiled
 from loaders.stances.records import Context, Cue, Finding, Mention
-from loaders.stances.voices import find_voices, party_spans
+from loaders.stances.voices import find_voices
 from loaders.structure.blocks import dehyphenate_text
 
 

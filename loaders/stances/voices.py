@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from loaders.collective import lexicon
 from loaders.gazetteer import gazetteer
+from loaders.parties import party_spans
 from loaders.stances.patterns import HARD_BOUNDARY, compiled
 from loaders.stances.records import Context, Voice
-from ontology.reference import Entry, party_by_notation
+from ontology.reference import party_by_notation
 
 
 @dataclass
@@ -17,26 +18,6 @@ class ActorSpan:
     start: int
     end: int
     holders: list[str]
-
-
-def party_spans(text: str, region: str) -> list[tuple[int, int, Entry]]:
-    """Parties named in the text with their positions (names, and bare abbreviations such as "S, V och Mp")."""
-    found = []
-    for m in gazetteer(("Party",)).find(text):
-        if not m.entry.region or not region or m.entry.region == region:
-            found.append((m.start, m.end, m.entry))
-    for match in re.finditer(r"(?<![\wÅÄÖåäö-])([A-ZÅÄÖ][A-ZÅÄÖa-z]{0,4})(?=[\s,):]|:s|$)", text):
-        abbr = match.group(1)
-        entry = party_by_notation().get(abbr.upper())
-        if entry and (abbr.isupper() or abbr == "Mp") and not any(s <= match.start() < e for s, e, _ in found):
-            found.append((match.start(), match.end(), entry))
-    found.sort(key=lambda f: f[0])
-    unique = []
-    for span in found:
-        if unique and span[0] < unique[-1][1]:
-            continue
-        unique.append(span)
-    return unique
 
 
 LIST_GAP = re.compile(r"^\s*(?:,|och|samt|eller|&)?\s*(?:,|och|samt)?\s*$", re.IGNORECASE)

@@ -15,7 +15,7 @@ from itertools import combinations
 
 from loaders.frames import committee_named
 from loaders.lexicons import lexicon
-from loaders.metadata import parties_in
+from loaders.parties import parties_in
 from loaders.records import Block, Document
 from loaders.structure.blocks import is_caption, is_column_header
 
