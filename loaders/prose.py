@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from loaders.attribution import WE_LIST
+from loaders.lexicons import lowered
 from loaders.measures import attach_amount, lexicon, new_measure
 from loaders.records import Block, Document, Measure
 from loaders.relations import cue_pattern, words_matching
@@ -46,7 +47,7 @@ def is_proposal(sentence: str) -> bool:
     if patterns["proposing"].search(WE_LIST.sub("vi", sentence)):  # "Vi (C, SJVP, KD) vill" proposes as "Vi vill"
         return True
     actions = [r for r in ACTION_RELATIONS if r in relation_lexicon()["cues"]]
-    if patterns["modals"].search(sentence) and any(cue_pattern(r).search(sentence) for r in actions):
+    if patterns["modals"].search(sentence) and any(cue_pattern(r).search(lowered(sentence)) for r in actions):
         return True
     return any(is_verb(m.group(1).lower()) for m in patterns["modal_verb"].finditer(sentence))
 

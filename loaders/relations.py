@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from loaders.lexicons import lexicon as load
+from loaders.lexicons import lowered
 from loaders.structure.sentences import split
 
 
@@ -19,7 +20,7 @@ def cue_pattern(relation: str, table: str = "cues") -> re.Pattern[str]:
     """Cues match at a word start; a cue written "~satsning" may also end a compound ("lönesatsning"), and one
     written "investering-" is not the first part of a compound ("investeringsprocessen" is a process)."""
     cues = sorted(lexicon()[table][relation], key=len, reverse=True)
-    return re.compile(r"(?<![\wåäö])(?:" + "|".join(map(cue_regex, cues)) + ")", re.I)
+    return re.compile(r"(?<![\wåäö])(?:" + "|".join(map(cue_regex, cues)) + ")")  # searched in lowered text
 
 
 @cache
@@ -83,10 +84,11 @@ def cue_matches(text: str, before: int | None = None, table: str = "cues") -> li
     breaks ties, a longer cue wins at the same place)."""
     order = lexicon()["order"]
     limit = len(text) if before is None else before
+    low = lowered(text)
     found = [
         (m.start(), -m.end(), order.index(r), m, r)
         for r in order
-        if r in lexicon()[table] and (m := cue_pattern(r, table).search(text)) and m.start() < limit
+        if r in lexicon()[table] and (m := cue_pattern(r, table).search(low)) and m.start() < limit
     ]
     return [(m, r) for *_, m, r in sorted(found, key=lambda f: f[:3])]
 

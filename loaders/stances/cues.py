@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from loaders.collective import lexicon
+from loaders.lexicons import lowered
 from loaders.stances.patterns import compiled
 from loaders.stances.records import Cue
 
@@ -14,12 +15,13 @@ def find_cues(text: str, normative: bool | None = None) -> list[Cue]:
     if normative is None:
         normative = bool(pats["normative"].search(text))
     cues = []
+    low = lowered(text)
     for polarity in ("supports", "opposes"):
         for form in ("object", "nominal", "passive", "attributive"):
             pattern = pats.get(f"{polarity}.{form}")
             if pattern is None:
                 continue
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(low):
                 if not normative and pats["weak"].match(match.group(0)):
                     continue
                 before = " ".join(text[: match.start()].split()[-window:])

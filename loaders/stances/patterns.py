@@ -52,7 +52,7 @@ def compiled() -> dict[str, re.Pattern[str]]:
         for form in ("object", "nominal", "passive", "attributive"):
             patterns = lex["cues"][polarity].get(form, [])
             if patterns:
-                out[f"{polarity}.{form}"] = re.compile(words(patterns), flags)
+                out[f"{polarity}.{form}"] = re.compile(words(patterns))  # searched in lowered text
     return out
 
 
