@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from itertools import dropwhile
 
 from loaders.lexicons import lexicon as load
 from loaders.records import Block, Document
@@ -98,7 +99,7 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
         return True
     if blank_before:
         return False
-    if TRAILING_AMOUNT.search(current) and re.search(r"[a-zåäö]", current, re.I):
+    if ends_in_amount(current) and re.search(r"[a-zåäö]", current, re.I):
         return False
     if starts_lower(text) or is_row_tail(text):
         return True
@@ -113,7 +114,7 @@ def is_column_header(text: str) -> bool:
     """A table's column header: years after a few words ("Mnkr 2026 2027 2028", "Ramar per nämnd, mnkr 2031 2032
     2033"), or one year after a word or two ("Tkr 2026")."""
     tokens = text.split()
-    years = next((n for n in range(len(tokens), 0, -1) if all(map(YEAR_TOKEN.fullmatch, tokens[-n:]))), 0)
+    years = len(tokens) - len(list(dropwhile(YEAR_TOKEN.fullmatch, reversed(tokens))))
     label = tokens[: len(tokens) - years]
     if not years or any(ch.isdigit() for word in label for ch in word):
         return False
@@ -193,9 +194,14 @@ def marked_apart(doc: Document, block: Block, number: int) -> bool:
     return number in doc.headings or block.line in doc.headings
 
 
+def ends_in_amount(text: str) -> bool:
+    """The text ends in a bare number ("… -10", "… 1 146,5"); the digit test first spares the regex most lines."""
+    return text.rstrip()[-1:].isdigit() and bool(TRAILING_AMOUNT.search(text))
+
+
 def mark_row(block: Block) -> None:
     """A paragraph ending in a bare number (e.g. "Generell minskning … -10") is a table row."""
-    if block.kind == "para" and TRAILING_AMOUNT.search(block.text):
+    if block.kind == "para" and ends_in_amount(block.text):
         label = TRAILING_AMOUNT.sub("", block.text).strip()
         if len(re.findall(r"[A-Za-zÅÄÖåäö]", label)) >= 4 and not re.search(r"\b(19|20)\d\d$", block.text):
             block.kind = "row"

@@ -12,23 +12,23 @@ from loaders.records import Block
 from loaders.structure.blocks import line_at
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')]*\s+(?=[\"”(]?[A-ZÅÄÖÉ0-9•])")
-INITIAL = re.compile(r"(?:^|\s)\w$")  # "S. Andersson": a lone letter before a period is an initial
 
 
 @cache
-def abbreviation() -> re.Pattern[str]:
-    words = "|".join(re.escape(a.rstrip(".")) for a in lexicon("normalise")["abbreviations"])
-    return re.compile(rf"(?:^|\s)(?:{words})$", re.I)
+def abbreviations() -> frozenset[str]:
+    """Words whose final period does not end a sentence ("t.ex.", "ca."), lower case, without that period."""
+    return frozenset(a.rstrip(".").lower() for a in lexicon("normalise")["abbreviations"])
 
 
 def split(text: str) -> list[tuple[str, int]]:
     """(sentence, offset in `text`) for each sentence; a period after an abbreviation ("t.ex.", "ca.") or an
-    initial does not end one."""
+    initial ("S. Andersson") does not end one."""
     out: list[tuple[str, int]] = []
     start = 0
     for match in SENTENCE_END.finditer(text):
-        head = text[start : match.start()].rstrip("\"”')").rstrip(".!?")
-        if abbreviation().search(head) or INITIAL.search(head):
+        head = text[start : match.start()].rstrip("\"”')").rstrip(".!?").rsplit(maxsplit=1)
+        last = head[-1].lower() if head else ""
+        if last in abbreviations() or (len(last) == 1 and (last.isalnum() or last == "_")):
             continue
         out.append((text[start : match.start()], start))
         start = match.end()
