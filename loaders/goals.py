@@ -117,8 +117,12 @@ def repeated_titles(doc: Document) -> set[str]:
     """Headings printed again and again ("Bidrar till de globala målen i Agenda 2030", "Mål 3: God hälsa", a table's
     column heads) tag or frame sections; they are not goals of this plan. A goal area named once more (in an
     appendix: "Målområde för kultur") is no tag: only its first heading is its goal."""
-    counts = Counter(normal_title(s.title) for s in doc.sections)
-    return {title for title, n in counts.items() if n > 2 or (n == 2 and goal_level(title) in ("", "mål"))}
+    return {title for title, n in title_counts(doc).items() if n > 2 or (n == 2 and goal_level(title) in ("", "mål"))}
+
+
+def title_counts(doc: Document) -> Counter[str]:
+    """How often each heading's title is printed."""
+    return Counter(normal_title(s.title) for s in doc.sections)
 
 
 def extract_goals(doc: Document) -> Document:
@@ -195,8 +199,7 @@ def listed_goals(doc: Document, taken: set[int]) -> list[Goal]:
 
 def slot_titles(doc: Document) -> set[str]:
     """Headings printed more than once: slots a template repeats under every goal or chapter."""
-    counts = Counter(normal_title(s.title) for s in doc.sections)
-    return {title for title, n in counts.items() if n > 1}
+    return {title for title, n in title_counts(doc).items() if n > 1}
 
 
 def template_heading_goal(doc: Document, section: int, goals: dict[int, Goal], slots: set[str]) -> Goal | None:
