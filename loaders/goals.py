@@ -205,9 +205,11 @@ def slot_titles(doc: Document) -> set[str]:
 def template_heading_goal(doc: Document, section: int, goals: dict[int, Goal], slots: set[str]) -> Goal | None:
     """A heading printed under every goal alike ("Beskrivning", "Indikatorer") is a slot of the heading before it:
     in plain text the two stand side by side, so the slot's measures serve that heading's goal
-    ("Resultatmål: Låg miljöpåverkan")."""
+    ("Resultatmål: Låg miljöpåverkan"). A section that has a goal of its own is no slot."""
+    if section in goals:
+        return None
     parent = doc.sections[section].parent
-    while section >= 0 and section not in goals and normal_title(doc.sections[section].title) in slots:
+    while section not in goals and normal_title(doc.sections[section].title) in slots:
         section -= 1
         if section < 0 or doc.sections[section].parent != parent:
             return None
@@ -220,7 +222,7 @@ def goal_for_section(doc: Document, section: int, slots: set[str]) -> str:
     numbered sub-sections); else, for a repeated slot heading, the goal of the heading it follows; else the nearest
     enclosing section that has a goal."""
     goals = {g.section: g for g in doc.goals}
-    if section >= 0 and section not in goals and (slot := template_heading_goal(doc, section, goals, slots)):
+    if section >= 0 and (slot := template_heading_goal(doc, section, goals, slots)):
         return slot.iri
     chain = []
     while section >= 0:

@@ -47,8 +47,10 @@ def is_proposal(sentence: str) -> bool:
     if patterns["proposing"].search(WE_LIST.sub("vi", sentence)):  # "Vi (C, SJVP, KD) vill" proposes as "Vi vill"
         return True
     actions = [r for r in ACTION_RELATIONS if r in relation_lexicon()["cues"]]
-    if patterns["modals"].search(sentence) and any(cue_pattern(r).search(lowered(sentence)) for r in actions):
-        return True
+    if patterns["modals"].search(sentence):
+        low = lowered(sentence)
+        if any(cue_pattern(r).search(low) for r in actions):
+            return True
     return any(is_verb(m.group(1).lower()) for m in patterns["modal_verb"].finditer(sentence))
 
 

@@ -8,7 +8,7 @@ ends a block as a blank line does, unless its sentence plainly goes on (a hyphen
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from itertools import pairwise
 
 from loaders.records import Document
@@ -46,9 +46,12 @@ def page_number_lines(lines: list[str]) -> list[int]:
 def with_short_pages(candidates: list[tuple[int, int]], chain: list[int]) -> list[int]:
     """The chain with the pages it skipped that stand where they belong: a number-only line between pages N and
     N + 2 reading N + 1 is that page, however few lines it holds (a chapter's title page, a page of pictures)."""
+    values: dict[int, set[int]] = defaultdict(set)  # a line's readings ("1010" reads 1010 or 10)
+    for line, value in candidates:
+        values[line].add(value)
     filled = list(chain)
     for a, b in pairwise(chain):
-        skipped = {va + 1 for line, va in candidates if line == a} & {vb - 1 for line, vb in candidates if line == b}
+        skipped = {v + 1 for v in values[a]} & {v - 1 for v in values[b]}
         filled += [line for line, v in candidates if a < line < b and v in skipped][:1]
     return sorted(filled)
 
@@ -87,21 +90,22 @@ def contents_lines(lines: list[str]) -> list[int]:
     found += [i for run in page_runs(lines, TAB_PAGE) for i, _ in run]
     front = len(lines) // FRONT_SHARE
     for run in page_runs(lines[:front], SPACE_PAGE):
-        titles = tuple(SPACE_PAGE.match(lines[i]).group(1) for i, _ in run)
+        titles = tuple(match.group(1) for _, match in run)
         if len(run) > MIN_PAGES and any(line.startswith(titles) for line in lines[run[-1][0] + 1 :]):
             found += [i for i, _ in run]
     return found
 
 
-def page_runs(lines: list[str], pattern: re.Pattern[str]) -> list[list[tuple[int, int]]]:
-    """Runs of consecutive "title page" lines (line index, page) whose pages never go down."""
+def page_runs(lines: list[str], pattern: re.Pattern[str]) -> list[list[tuple[int, re.Match[str]]]]:
+    """Runs of consecutive "title page" lines (line index, match; the page is its last group) whose pages never go
+    down."""
     runs, run = [], []
     for i, line in enumerate([*lines, "end"]):
         match = pattern.match(line) if len(line) < MAX_CONTENTS_LINE else None
         if match:
-            run.append((i, int(match.groups()[-1])))
+            run.append((i, match))
         elif line.strip():
-            pages = [p for _, p in run]
+            pages = [int(m.groups()[-1]) for _, m in run]
             if len(run) >= MIN_PAGES and pages == sorted(pages):
                 runs.append(run)
             run = []
