@@ -43,7 +43,7 @@ async def neighbours(
     max_nodes: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> JSONResponse:
     """Built by graph.traversal in the documented shape; returned as is (a hot path: no second validation)."""
-    relations = [relation_name(r) for r in relation] if relation else None
+    relations = [name for r in relation or () if (name := relation_name(r))] or None  # "relation=" filters nothing
 
     def build() -> dict:
         graph = traversal.neighbourhood(store(request), resolve_given(request, id), depth, relations, max_nodes)

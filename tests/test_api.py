@@ -142,6 +142,10 @@ def test_neighbours_relation_filter(client):
     item = client.get("/api/measures", params={"relation": "funds", "limit": 1}).json()["items"][0]
     hood = client.get("/api/neighbours", params={"id": item["id"], "relation": "funds"}).json()
     assert hood["edges"] and all(e["relation"] == "pkg:funds" for e in hood["edges"])
+    blank = client.get("/api/neighbours", params={"id": item["id"], "relation": ["", "funds"]}).json()
+    assert blank["edges"] == hood["edges"]  # an empty relation= is no filter of its own, never a 500
+    unfiltered = client.get("/api/neighbours", params={"id": item["id"], "relation": ""})
+    assert unfiltered.status_code == 200 and len(unfiltered.json()["edges"]) >= len(hood["edges"])
 
 
 def test_path_between_party_and_hospital(client):
