@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from itertools import pairwise
 
 from loaders.frames import committee_named
 from loaders.gazetteer import gazetteer
@@ -60,7 +61,7 @@ def detect_title(doc: Document) -> None:
 def title_lines(area: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Title-area lines, a title broken before its years joined again ("Regionplan och budget" over "2026–2028")."""
     joined = []
-    for (number, text), (_, following) in zip(area, area[1:] + [(0, "")], strict=True):
+    for (number, text), (_, following) in pairwise([*area, (0, "")]):
         named = re.search(r"(budget|plan)", text, re.I) and not re.search(r"20\d\d", text)
         undated = bool(named) and len(following) < 40
         if undated and (YEAR_RANGE.fullmatch(following) or re.fullmatch(r"20\d\d", following)):

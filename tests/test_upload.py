@@ -139,7 +139,8 @@ def test_an_oversized_chunked_upload_is_refused_while_it_arrives(streaming):
         assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
         assert b"upload limit of 1048576 bytes" in answer and b"connection: close" in answer.lower()
         assert sent < 8 * LIMIT, f"the 413 came after {sent} bytes"  # loopback socket buffers hold a few MB
-        assert peak_rss(streaming.process.pid) - before < LIMIT
+        # reading all 20 MB in would add ≥ 20 MB to the peak; buffers and allocator noise add about 1 MB
+        assert peak_rss(streaming.process.pid) - before < 4 * LIMIT
         assert client.get("/api/stats").json()["triples"] == triples
     assert not list(streaming.temp.glob("policykg-upload-*"))
 
