@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import cache
 
@@ -181,17 +181,26 @@ def lone_row_measure(doc: Document, block: Block) -> Measure | None:
 
 
 def amountless_row(doc: Document, index: int) -> Measure | None:
-    """A short line between amount rows of one table is a budget line whose amount cell is empty."""
+    """A short line between amount rows of one table is a budget line whose amount cell is empty; a heading
+    between it and the rows on either side starts another table."""
     block = doc.blocks[index]
     if len(block.text) > 120 or not block.text.endswith("."):
         return None
-    before = doc.blocks[max(0, index - 4) : index]
+    before = reversed(doc.blocks[max(0, index - 4) : index])
     after = doc.blocks[index + 1 : index + 5]
-    if any(b.kind == "row" for b in before) and any(b.kind == "row" for b in after):
-        between = before[next(i for i in range(len(before) - 1, -1, -1) if before[i].kind == "row") + 1 :]
-        if all(b.kind == "para" and len(b.text) <= 120 for b in between):
-            return new_measure(doc, block, block.text, "budgetpost", "table")
+    if next_row_within(before) and next_row_within(after):
+        return new_measure(doc, block, block.text, "budgetpost", "table")
     return None
+
+
+def next_row_within(blocks: Iterable[Block]) -> bool:
+    """A table row comes first among these blocks, with only short paragraphs before it."""
+    for block in blocks:
+        if block.kind == "row":
+            return True
+        if block.kind != "para" or len(block.text) > 120:
+            return False
+    return False
 
 
 def para_measure(doc: Document, index: int) -> Measure | None:

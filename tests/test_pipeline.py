@@ -807,3 +807,26 @@ Nämnden ska ses över av revisionen.
     assert served["minska"] == "Resultatmål: Ekonomi i balans"
     assert served["utreda"] == "Resultatmål: Låg miljöpåverkan"
     assert served["ses"] == "Effektmål: Hållbar organisation"  # a heading printed once is no slot
+
+
+def test_a_table_header_or_a_line_of_figures_opens_no_section():
+    text = """Regionplan 2031 för Region Kronoberg
+
+Målområde för tandvård
+God och tillgänglig tandvård i hela länet
+
+Tandvården ska bidra till en god tandhälsa för alla i länet.
+
+Nyckeltal 2031 2032 2033
+Soliditet (ökning) -3,2% -2,4% -1,3%
+
+Uppdrag till regionstyrelsen och nämnderna 2031:
+• Tandvårdsnämnden ska utreda längre öppettider.
+• Tandvårdsnämnden ska korta väntetiderna för barn.
+"""
+    doc = extract(text.encode(), "figures.txt")
+    assert not [s.title for s in doc.sections if s.title.startswith(("Nyckeltal", "Soliditet"))]
+    goals = {g.iri: g.label for g in doc.goals}
+    listed = [m for m in doc.measures if m.source == "list"]
+    assert len(listed) == 2
+    assert all("tandvård" in goals.get(m.goal, "").lower() for m in listed)

@@ -231,3 +231,22 @@ Nettokostnadsram, summa -2,97 -3,04 -3,11
     assert found["Nettokostnadsram, summa"][1] == "total"
     assert found["Anslag året innan"][1] == "level"
     assert found["Prisuppräkning"][1] == ""
+
+
+def test_a_note_under_a_table_is_no_budget_line_but_a_line_between_its_rows_is():
+    text = """Budget 2031
+
+Förändringar av budgetram, mnkr
+Ökad beställning av glasögon till barn\t20
+Tolkservice.
+Ökad beställning av tandvård för unga vuxna\t10
+Källa: Region Kronoberg och SCB.
+
+Resultat över tid
+År 2028 2029 2030
+Verksamhetens netto\t-89\t-26\t-28
+Finansnetto\t-312\t127\t-350
+"""
+    texts = [m.text for m in extract(text.encode(), "note.txt").measures]
+    assert "Tolkservice." in texts
+    assert not [t for t in texts if t.startswith("Källa")]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 from loaders.records import Block, Document, Section
-from loaders.structure.blocks import SENTENCE_END, is_caps
+from loaders.structure.blocks import SENTENCE_END, YEAR_TOKEN, is_caps, is_column_header
 
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)")
+FIGURE = re.compile(r"[<>≤≥±+−–-]?\d+(?:[,.]\d+)?%?")
 UNNUMBERED = 9  # the depth of an unnumbered heading, below every numbered one; a marked level nests further
 
 
@@ -36,9 +37,16 @@ def looks_like_title(text: str, limit: int) -> bool:
     )
 
 
+def is_table_line(text: str) -> bool:
+    """A column header ("Mnkr 2026 2027 2028") or a line holding two figures that are not years ("Soliditet
+    -33,2% -24,2% -16,3%") belongs to a table; it opens no section."""
+    figures = [t for t in text.split() if FIGURE.fullmatch(t) and not YEAR_TOKEN.fullmatch(t)]
+    return len(figures) >= 2 or is_column_header(text)
+
+
 def is_heading(blocks: list[Block], i: int) -> bool:
     block = blocks[i]
-    if block.kind == "row" or i + 1 >= len(blocks):
+    if block.kind == "row" or i + 1 >= len(blocks) or is_table_line(block.text):
         return False
     if block.kind == "item":
         numbered = bool(NUMBER.match(block.marker))
