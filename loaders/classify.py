@@ -8,13 +8,15 @@ from loaders.records import Document
 from loaders.relations import classify
 
 NEGATIVE = {"cuts", "closes"}
+PARTIES = {"Party", "Coalition", "Person"}  # authors who argue for what others decide
 SIMILARITY_THRESHOLD = 0.34  # at least a third of a goal's content words recur in the measure
 MONEY_MAKES_FUNDING = {"establishes", "advocates", "other"}  # a proposal with a sum attached funds it
 
 
 def relate(doc: Document) -> Document:
+    advocating = any(actor.kind in PARTIES for actor in doc.authors)
     for measure in doc.measures:
-        measure.relation = classify(measure.text, measure.amount if measure.source == "table" else None)
+        measure.relation = classify(measure.text, measure.amount if measure.source == "table" else None, advocating)
         if measure.amount and measure.source != "table" and measure.relation in MONEY_MAKES_FUNDING:
             measure.relation = "funds" if measure.amount_sign >= 0 else "cuts"
         if measure.amount is not None and measure.source != "table":

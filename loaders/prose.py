@@ -34,7 +34,8 @@ def word_patterns() -> dict[str, re.Pattern[str]]:
     rules = lexicon()["prose"]
     patterns = {key: words_matching(rules[key]) for key in ("not_proposing", "proposing", "modals")}
     modals = "|".join(map(re.escape, rules["modals"]))
-    patterns["modal_verb"] = re.compile(rf"(?<![\wåäö])(?:{modals})\s+(?:\w+\s+)?(\w+)", re.I)  # "ska aktivt verka"
+    # the word after the modal, and the one after that when an adverb stands between ("ska aktivt verka")
+    patterns["modal_verb"] = re.compile(rf"(?<![\wåäö])(?:{modals})\s+(\w+)(?:\s+(\w+))?", re.I)
     return patterns
 
 
@@ -51,7 +52,7 @@ def is_proposal(sentence: str) -> bool:
         low = lowered(sentence)
         if any(cue_pattern(r).search(low) for r in actions):
             return True
-    return any(is_verb(m.group(1).lower()) for m in patterns["modal_verb"].finditer(sentence))
+    return any(is_verb(word.lower()) for m in patterns["modal_verb"].finditer(sentence) for word in m.groups("")[:2])
 
 
 def prose_measures(doc: Document, block: Block) -> list[Measure]:

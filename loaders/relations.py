@@ -120,9 +120,10 @@ def main_cue(text: str) -> re.Match | None:
     return found[0][0] if found else None
 
 
-def classify(text: str, amount: float | None = None) -> str:
+def classify(text: str, amount: float | None = None, advocating: bool = True) -> str:
     """The relation of the main clause's earliest strong cue (weak cues only when there is none); for budget rows
-    the amount's sign decides between funds and cuts unless a fee or reorganisation cue says otherwise."""
+    the amount's sign decides between funds and cuts unless a fee or reorganisation cue says otherwise. A body that
+    decides (a committee writing its own plan) is not `advocating`: its "ska utvecklas" commits, argues for nothing."""
     rules = lexicon()
     text = without_non_cues(text, nominal=amount is None)
     if amount is not None:
@@ -130,7 +131,8 @@ def classify(text: str, amount: float | None = None) -> str:
     start = purpose_start(text)
     main = cue_hits(text, start)
     topical = [r for r in main if r in rules["topical"]]
-    hits = topical + (modal_verb_cue(text, start) or main or cue_hits(text)) + cue_hits(text, start, "weak_cues")
+    weak = [r for r in cue_hits(text, start, "weak_cues") if advocating or r != "advocates"]
+    hits = topical + (modal_verb_cue(text, start) or main or cue_hits(text)) + weak
     if amount is not None:
         specific = [r for r in hits[:1] if r in rules["row_overrides"]]
         if specific or not amount:  # a row that moves no money ("HS Folktandvården 201 201 0") funds and cuts nothing
@@ -138,7 +140,7 @@ def classify(text: str, amount: float | None = None) -> str:
         return "funds" if amount > 0 else "cuts"
     if hits:
         return hits[0]
-    return "advocates" if ADVOCACY.search(text) else "other"
+    return "advocates" if advocating and ADVOCACY.search(text) else "other"
 
 
 def kind_of(text: str, lead_in: str) -> str | None:

@@ -414,6 +414,9 @@ Länets invånare är i genomsnitt äldre än landets.
     [
         ("Regionen ska aktivt verka för goda hälsofrämjande miljöer i samhället.", True),
         ("Samarbetet med patientorganisationerna behöver utvecklas.", True),
+        ("Regionen ska verka för att resandet med kollektivtrafik fortsätter att utvecklas.", True),
+        ("Patienternas valfrihet ska värnas och utvecklas.", True),
+        ("Landstinget ska de närmaste åren", False),
         ("Vi (C, SJVP, KD) vill förändra nuvarande sjukvårdsorganisation.", True),
         ("Länet har 245 000 invånare och tre sjukhus.", False),
         ("Tidigare har regionen tagit fram en plan som ska gälla till 2025.", False),
@@ -423,6 +426,16 @@ def test_normative_sentences_propose(sentence, proposal):
     from loaders.prose import is_proposal
 
     assert is_proposal(sentence) is proposal
+
+
+def test_a_party_advocates_but_the_body_that_decides_commits():
+    text = "{title}\n\nTandvården\n\nÖppettiderna på länets tandkliniker ska utvecklas.\n"
+    party = extract(text.format(title="Centerpartiets budget 2031 för Region Kronoberg").encode(), "party.txt")
+    committee = "Nämndens årsplan och budget 2031\nHälso- och sjukvårdsnämnd"
+    body = extract(text.format(title=committee).encode(), "body.txt")
+    assert [a.kind for a in party.authors] == ["Party"] and [a.kind for a in body.authors] == ["Committee"]
+    assert [m.relation for m in party.measures] == ["advocates"]
+    assert [m.relation for m in body.measures] == ["other"]
 
 
 def test_a_perspective_states_its_goal_and_its_sub_sections_serve_it():
