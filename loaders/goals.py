@@ -8,7 +8,8 @@ from collections import Counter
 from loaders.measures import clean_item, is_proposal_lead_in, lead_ins, lexicon
 from loaders.morphology import stems
 from loaders.records import Block, Document, Goal
-from loaders.structure.blocks import is_column_header
+from loaders.structure.blocks import dehyphenate_text, is_column_header
+from loaders.structure.sentences import block_sentences
 from ontology.reference import global_goals
 from ontology.terms import entity_iri
 
@@ -24,7 +25,10 @@ def goal_level(text: str) -> str:
     return ""
 
 
-STATED = re.compile(r"(?i)^[\wåäö]*mål(?:et|en)? (?:är|ska vara) (?P<goal>.{8,200}?)[.]?$")
+# "Inriktningsmålet är …", "Regionens målsättning ska vara att …": a sentence that states a goal
+STATED = re.compile(
+    r"(?i)^(?:[\wåäö]+s )?[\wåäö]*mål(?:et|en|sättning(?:en)?)? (?:är|ska vara) (?P<goal>.{8,200}?)[.]?$"
+)
 # "… har som övergripande mål att …": a goal stated as one clause of a longer paragraph
 GOAL_CLAUSE = re.compile(r"(?i)\bhar som (?:[a-zåäö]+ )?mål att (?P<goal>[^.]{8,200})[.]")
 
@@ -44,7 +48,14 @@ def statement(block: Block | None) -> tuple[str, int] | None:
     """A heading or paragraph that states a goal: all of it ("Inriktningsmålet är …") or one clause of it."""
     if block is None or block.kind not in ("para", "heading"):
         return None
-    match = STATED.match(block.text.strip()) or (GOAL_CLAUSE.search(block.text) if block.kind == "para" else None)
+    if match := STATED.match(block.text.strip()):
+        return match.group("goal"), block.line
+    if block.kind != "para":
+        return None
+    for sentence, _, line in block_sentences(block):  # one sentence of the opening paragraph states it
+        if match := STATED.match(dehyphenate_text(sentence).strip()):
+            return match.group("goal"), line
+    match = GOAL_CLAUSE.search(block.text)
     return (match.group("goal"), block.line) if match else None
 
 

@@ -45,6 +45,8 @@ def is_proposal(sentence: str) -> bool:
     patterns = word_patterns()
     if len(sentence) > lexicon()["prose"]["max_sentence"] or patterns["not_proposing"].search(sentence):
         return False
+    if sentence.rstrip().endswith(":"):  # a lead-in: what it introduces proposes, not the sentence itself
+        return False
     if patterns["proposing"].search(WE_LIST.sub("vi", sentence)):  # "Vi (C, SJVP, KD) vill" proposes as "Vi vill"
         return True
     actions = [r for r in ACTION_RELATIONS if r in relation_lexicon()["cues"]]

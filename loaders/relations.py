@@ -45,6 +45,9 @@ def words_matching(words: list[str]) -> re.Pattern[str]:
 EXCLUDED = words_matching(lexicon()["not_cues"])
 ROW_NEUTRAL = words_matching(lexicon()["row_neutral"])
 ADVOCACY = words_matching(lexicon()["advocacy_modals"])
+# capitalised words running together after a lower-case one are a name ("… i nätverken Northern Sparsely
+# Populated Areas"): their letters are no verb or noun cue
+NAME = re.compile(r"(?<=[a-zåäö,] )[A-ZÅÄÖ][\wåäöÅÄÖ-]*(?: [A-ZÅÄÖ][\wåäöÅÄÖ-]*)+")
 # agent nouns name who does something ("utredare", "samordnarna"), not that it is done
 AGENT_NOUN = re.compile(r"(?<![\wåäö])[\wåäö]{3,}are(?:n|na|s)?(?![\wåäö])", re.I)
 
@@ -84,7 +87,7 @@ def cue_matches(text: str, before: int | None = None, table: str = "cues") -> li
     breaks ties, a longer cue wins at the same place)."""
     order = lexicon()["order"]
     limit = len(text) if before is None else before
-    low = lowered(text)
+    low = lowered(NAME.sub(lambda m: " " * len(m.group()), text))
     found = [
         (m.start(), -m.end(), order.index(r), m, r)
         for r in order

@@ -416,6 +416,7 @@ Länets invånare är i genomsnitt äldre än landets.
         ("Samarbetet med patientorganisationerna behöver utvecklas.", True),
         ("Regionen ska verka för att resandet med kollektivtrafik fortsätter att utvecklas.", True),
         ("Patienternas valfrihet ska värnas och utvecklas.", True),
+        ("En ny miljöplan ska träda i kraft i januari 2031.", True),
         ("Landstinget ska de närmaste åren", False),
         ("Vi (C, SJVP, KD) vill förändra nuvarande sjukvårdsorganisation.", True),
         ("Länet har 245 000 invånare och tre sjukhus.", False),
@@ -843,3 +844,71 @@ Uppdrag till regionstyrelsen och nämnderna 2031:
     listed = [m for m in doc.measures if m.source == "list"]
     assert len(listed) == 2
     assert all("tandvård" in goals.get(m.goal, "").lower() for m in listed)
+
+
+def test_a_double_spaced_export_keeps_its_paragraphs_across_single_blank_lines():
+    filler = ["Regionen arbetar vidare med vården i länet och", "följer upp arbetet varje år med kommunerna i"] * 12
+    lines = [
+        "Regionplan 2031 för Region Kronoberg",
+        "1 Miljö",
+        *filler,
+        "hela länet.",
+        "En ny miljöplan för regionen ska träda i kraft",
+        "2031. Planen ska följas upp av nämnderna varje",
+        "år tillsammans med länets kommuner och andra",
+        "aktörer.",
+        "2 Styrning",
+        "Inriktningsmålet är en styrning som bygger på tillit till medarbetarna och deras kunskap om vården.",
+        *filler,
+        "hela länet.",
+        "Regionen ska pröva tillitsbaserad styrning i två",
+        "verksamheter under planperioden.",
+    ]
+    doc = extract(("\n\n".join(lines) + "\n").encode(), "spaced.txt")
+    assert [s.title for s in doc.sections][-2:] == ["Miljö", "Styrning"]
+    assert any("ska träda i kraft 2031. Planen" in b.text for b in doc.blocks)
+    assert any(b.text.startswith("Inriktningsmålet") and b.text.endswith("kunskap om vården.") for b in doc.blocks)
+    goals = {g.iri: g.label for g in doc.goals}
+    trial = next(m for m in doc.measures if m.text.startswith("Regionen ska pröva"))
+    assert goals[trial.goal].startswith("en styrning som bygger på tillit")
+
+
+def test_a_goal_stated_inside_a_sections_opening_paragraph_is_its_goal():
+    text = """Regionplan 2031 för Region Kronoberg
+
+6.5 Rättspsykiatrisk vård
+
+Kliniken bedriver specialiserad vård. Regionens målsättning ska vara att kliniken ska vara en av landets främsta.
+
+Regionen ska utreda fler vårdplatser vid kliniken.
+"""
+    doc = extract(text.encode(), "stated.txt")
+    goals = {g.iri: g.label for g in doc.goals}
+    assert [goals.get(m.goal, "") for m in doc.measures if m.text.startswith("Regionen ska utreda")] == [
+        "att kliniken ska vara en av landets främsta"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "relation"),
+    [
+        ("Deltagande i nätverken Northern Sparsely Populated Areas ska fortsätta.", "other"),
+        ("Regionen ska spara på lokalkostnaderna.", "cuts"),
+    ],
+)
+def test_a_name_of_capitalised_words_holds_no_cue(sentence, relation):
+    assert classify(sentence) == relation
+
+
+@pytest.mark.parametrize(
+    ("sentence", "proposal"),
+    [
+        ("Vi kräver en kriskommission med samtliga partier.", True),
+        ("Ett intensifierat arbete mot självskadebeteende behövs.", True),
+        ("För att nå de finansiella målen behövs bland annat följande:", False),
+    ],
+)
+def test_demands_and_needs_propose_but_a_lead_in_does_not(sentence, proposal):
+    from loaders.prose import is_proposal
+
+    assert is_proposal(sentence) is proposal

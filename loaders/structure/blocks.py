@@ -24,6 +24,8 @@ TRAILING_AMOUNT = re.compile(r"(?<![\d,.])[-−–]?\d{1,3}(?:[ \u00a0]\d{3})*(?
 CELLS_ONLY = re.compile(r"[\s\d,.%−–-]*\d[\s\d,.%−–-]*")
 SENTENCE_END = re.compile(r"[.!?:;]['”\")]*$")
 YEAR_TOKEN = re.compile(r"(?:19|20)\d\d")
+UNWRAPPED = 1.5  # a line this many times the typical width was never wrapped
+DOUBLE_SPACED = 0.8  # share of lines followed by one blank line, and of lines near the typical width
 JOIN_WORDS = {"och", "eller", "samt", "respektive", "till", "som"}
 
 
@@ -106,6 +108,8 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
     # a full-width line is most often wrapped prose, not a paragraph end or a heading; inside a
     # paragraph "full width" is the paragraph's own widest line (table text columns are narrower)
     width = block.width if block.width > last_len else typical
+    if SENTENCE_END.search(current) and last_len > UNWRAPPED * typical:
+        return False  # a sentence ending a line far wider than the text's wrap width: a paragraph never wrapped
     wide = 0.8 if SENTENCE_END.search(current) else 0.92
     return last_len >= wide * width
 
@@ -156,15 +160,31 @@ def typical_width(doc: Document) -> int:
     return lengths[int(len(lengths) * 0.6)]
 
 
+def double_spaced(doc: Document, typical: int) -> bool:
+    """Hard-wrapped text with a blank line after nearly every line (a double-spaced export): there one blank line
+    only breaks a line, and a paragraph ends where the width and the sentence say (or at two blank lines)."""
+    lines = [line.strip() for line in doc.lines]
+    filled = [i for i, line in enumerate(lines) if line]
+    if len(filled) < 50:
+        return False
+    single = sum(1 for i in filled if i + 2 < len(lines) and not lines[i + 1] and lines[i + 2]) / len(filled)
+    widths = [len(line) for line in lines if 30 <= len(line) <= 200]
+    wrapped = sum(1 for w in widths if 0.8 * typical <= w <= 1.1 * typical) / max(len(widths), 1)
+    return single >= DOUBLE_SPACED and wrapped >= DOUBLE_SPACED
+
+
 def blocks(doc: Document) -> list[Block]:
     """Group segments into blocks; mark items and rows that end in an amount."""
     typical = typical_width(doc)
+    breaking = 2 if double_spaced(doc, typical) else 1  # blank lines that end a paragraph
     out: list[Block] = []
     blank_before = True
+    blanks = breaking
     last_len = 0
     for number, text in segments(doc):
         if not text.strip():
-            blank_before = True
+            blanks += 1
+            blank_before = blanks >= breaking
             continue
         item = ITEM_START.match(text)
         if item and item.group("text").strip():
@@ -181,7 +201,7 @@ def blocks(doc: Document) -> list[Block]:
         else:
             out.append(Block(text.strip(), number, raw=text.strip()))
         last_len = len(text)
-        blank_before = False
+        blank_before, blanks = False, 0
         if out[-1].kind == "row":
             out[-1].kind = "para"
         mark_row(out[-1])
