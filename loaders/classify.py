@@ -29,8 +29,9 @@ def link_goals(doc: Document) -> Document:
     """The goal of the enclosing section; failing that, the stated goal whose words it shares most."""
     stated = [(g, set(stems(g.label))) for g in doc.goals if g.level != "section"]
     slots = slot_titles(doc)
+    chapters = not doc.authors or any(actor.kind != "Committee" for actor in doc.authors)  # see goal_for_section
     for measure in doc.measures:
-        measure.goal = goal_for_section(doc, measure.section, slots)
+        measure.goal = goal_for_section(doc, measure.section, slots, chapters)
         measure.goal_method = "section" if measure.goal else ""
         if not measure.goal and stated:
             words = set(stems(measure.text))

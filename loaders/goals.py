@@ -228,11 +228,12 @@ def template_heading_goal(doc: Document, section: int, goals: dict[int, Goal], s
     return goal if goal and goal.level != "section" else None
 
 
-def goal_for_section(doc: Document, section: int, slots: set[str]) -> str:
+def goal_for_section(doc: Document, section: int, slots: set[str], chapters: bool = True) -> str:
     """The goal of the nearest enclosing section that states one (a perspective's "Inriktningsmålet är …" over its
     numbered sub-sections); else, for a repeated slot heading, the goal of the heading it follows; else the nearest
-    enclosing section that has a goal."""
-    goals = {g.section: g for g in doc.goals}
+    enclosing section that has a goal. A plain chapter is a goal area only where `chapters` are: a party's or a
+    region's plan makes its chapters its goal areas, a committee's annual plan serves the goals its headings state."""
+    goals = {g.section: g for g in doc.goals if chapters or g.level != "section"}
     if section >= 0 and (slot := template_heading_goal(doc, section, goals, slots)):
         return slot.iri
     chain = []

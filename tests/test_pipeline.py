@@ -795,7 +795,7 @@ Resultat 2 % 2 % 2 %
 def test_a_heading_printed_under_every_goal_is_a_slot_of_the_goal_before_it():
     text = """Årsplan 2031 för hälso- och sjukvårdsnämnden i Region Kronoberg
 
-1 Nämndens mål
+1 Mål och uppföljning
 
 1.1 Effektmål: Hållbar organisation
 
@@ -912,3 +912,25 @@ def test_demands_and_needs_propose_but_a_lead_in_does_not(sentence, proposal):
     from loaders.prose import is_proposal
 
     assert is_proposal(sentence) is proposal
+
+
+def test_a_partys_chapters_are_goals_but_a_committees_are_not():
+    body = """{title}
+
+1 Mål och uppföljning
+
+1.1 Effektmål: Hållbar organisation
+
+Nämnden ska minska kostnaderna för hyrpersonal.
+
+2 Intern ramfördelning
+
+Nämnden ska omfördela medel mellan områdena.
+"""
+    party = extract(body.format(title="Centerpartiets årsplan 2031 för Region Kronoberg").encode(), "party.txt")
+    committee = extract(body.format(title="Nämndens årsplan 2031\nHälso- och sjukvårdsnämnd").encode(), "body.txt")
+    for doc, chapter_goal in ((party, "Intern ramfördelning"), (committee, "")):
+        goals = {g.iri: g.label for g in doc.goals}
+        served = {m.text.split()[2]: goals.get(m.goal, "") for m in doc.measures}
+        assert "Hållbar organisation" in served["minska"]
+        assert served["omfördela"] == chapter_goal
