@@ -164,8 +164,9 @@ STYLES = {  # style → (font, size): the title and three heading levels, body t
 }
 
 
-def render_styled_pdf(blocks: list[tuple[str, object]]) -> bytes:
-    """(style, text) blocks, or ("table", rows of cells) drawn as a grid with ruled lines; one column, A4."""
+def render_styled_pdf(blocks: list[tuple[str, object]], repeat_header: bool = False) -> bytes:
+    """(style, text) blocks, or ("table", rows of cells) drawn as a grid with ruled lines; one column, A4. A table
+    longer than a page goes on on the next, its header row printed again there when `repeat_header`."""
     from html import escape
 
     from reportlab.lib import colors
@@ -184,7 +185,7 @@ def render_styled_pdf(blocks: list[tuple[str, object]]) -> bytes:
     for style, content in blocks:
         if style == "table":
             rows = [[Paragraph(escape(text), cell) if len(text) > 30 else text for text in row] for row in content]
-            table = Table(rows, colWidths=[180, 70, 70, 70])
+            table = Table(rows, colWidths=[180, 70, 70, 70], repeatRows=1 if repeat_header else 0)
             table.setStyle(
                 TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONT", (0, 0), (-1, -1), "Vera")])
             )

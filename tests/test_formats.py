@@ -228,6 +228,19 @@ def test_pdf_ruled_table_is_read_as_rows_of_cells(styled):
     assert rows["Minskad administration."] == (-80.0, [(2031, -80.0), (2032, -90.0), (2033, -100.0)])
 
 
+@pytest.mark.parametrize("repeat_header", [False, True], ids=["header-once", "header-on-every-page"])
+def test_pdf_ruled_table_over_page_breaks_keeps_its_unit_and_every_row(repeat_header):
+    header = ["Tkr", "2031", "2032", "2033"]
+    rows = [[f"Satsning på vårdcentral nummer {i} i länet", "1 000", "2 000", f"{i} 000"] for i in range(1, 41)]
+    blocks = [("h1", "Budget 2031 för Region Kronoberg"), ("h2", "Förändringar per nämnd")]
+    blocks += [("p", "Regionen fördelar sin budget mellan nämnderna. " * 25)] * 6 + [("table", [header, *rows])]
+    doc = extract(render_styled_pdf(blocks, repeat_header), "pages.pdf")
+    measures = [m for m in doc.measures if m.source == "table"]
+    assert len({doc.pages[m.line - 1] for m in measures}) >= 2  # the table does run over a page break
+    assert [m.text for m in measures] == [f"{row[0]}." for row in rows]
+    assert [m.yearly for m in measures] == [[(2031, 1.0), (2032, 2.0), (2033, float(i))] for i in range(1, 41)]
+
+
 @pytest.mark.parametrize("render", [render_docx, render_html], ids=["docx", "html"])
 def test_docx_and_html_graphs_match_the_text_graph(text_doc, render):
     doc = extract(render(source_lines()), f"000.{render.__name__[7:]}")
