@@ -52,8 +52,8 @@ READ = ("lines", "headings", "source_file", "content_hash")  # what document_fro
 METADATA = ("title", "region", "period", "authors", "co_authors", "signatories", "actors")
 
 STEPS: list[Step] = [
-    Step("furniture", mark_furniture, ("lines",), ("furniture",)),
-    Step("normalise", normalise, ("lines", "furniture", "headings"), ("blocks",)),
+    Step("furniture", mark_furniture, ("lines",), ("furniture", "page_tails")),
+    Step("normalise", normalise, ("lines", "furniture", "page_tails", "headings"), ("blocks",)),
     Step("outline", outline, ("blocks", "headings"), ("sections",)),
     Step("tables", find_tables, ("blocks", "sections"), ("tables",)),
     Step("metadata", detect_metadata, ("lines", "blocks", "sections"), METADATA),
@@ -64,8 +64,8 @@ STEPS: list[Step] = [
     Step("frames", extract_frames, ("lines", "blocks", "tables"), ("frames",)),
     Step("targets", find_targets, ("measures", "region"), ("measures",)),
     Step("attribution", attribute, ("measures", "authors", "sections"), ("measures", "actors")),
-    Step("relations", relate, ("measures",), ("measures",)),
-    Step("goal_links", link_goals, ("measures", "goals"), ("measures",)),
+    Step("relations", relate, ("measures", "authors"), ("measures",)),
+    Step("goal_links", link_goals, ("measures", "goals", "authors"), ("measures",)),
     Step("stances", extract_stances, ("blocks", "measures", "authors", "actors", "slug"), ("stances", "actors")),
 ]
 

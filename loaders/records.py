@@ -118,6 +118,7 @@ class Document:
     pages: list[int] = field(default_factory=list)  # per line, the 1-based page it came from (PDFs; else empty)
     source_format: str = "text"  # pdf | docx | html | text
     furniture: set[int] = field(default_factory=set)  # 1-based lines that are page numbers or running headers
+    page_tails: dict[int, int] = field(default_factory=dict)  # 1-based line → where a page number glued to it starts
     headings: dict[int, int] = field(default_factory=dict)  # 1-based line → level, where the format marks headings
     blocks: list[Block] = field(default_factory=list)
     tables: list = field(default_factory=list)  # loaders.structure.tables.Table

@@ -19,6 +19,16 @@ def test_a_short_page_between_two_numbered_pages_is_a_page_too():
     assert [lines[i] for i in page_number_lines(lines)] == ["2", "3", "4", "5", "6", "7"]
 
 
+def test_a_page_number_glued_to_the_pages_last_sentence_is_furniture_not_an_amount():
+    lines = pages({10: 2, 20: 3, 40: 5, 50: 6}, 60)
+    lines[29] = "Regionen ska utveckla arbetsmiljö, folkhälsa och digitalisering. 4"
+    lines[35] = "Regionen ska avsätta medel till länets vårdcentraler. 12"  # no page: 4 is taken, 12 counts nothing
+    doc = extract(("Regionplan 2031 för Region Kronoberg\n" + "\n".join(lines)).encode(), "glued.txt")
+    assert doc.page_tails == {31: len(lines[29]) - 1}
+    text = " ".join(b.text for b in doc.blocks)
+    assert "digitalisering. Regionen" in text and "vårdcentraler. 12" in text
+
+
 def test_a_number_that_skips_no_page_is_no_page_number():
     lines = pages({10: 2, 20: 3, 30: 4, 32: 17, 45: 5}, 50)
     assert [lines[i] for i in page_number_lines(lines)] == ["2", "3", "4", "5"]

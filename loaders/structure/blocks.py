@@ -36,7 +36,7 @@ def segments(doc: Document) -> Iterator[tuple[int, str]]:
         if number in doc.furniture:
             yield number, ""
             continue
-        line = raw.replace("\u00ad", "").rstrip()
+        line = raw[: doc.page_tails.get(number, len(raw))].replace("\u00ad", "").rstrip()
         parts = INLINE_BULLET.split(line)
         if len(parts) == 1:
             yield number, line

@@ -16,6 +16,7 @@ from loaders.records import Document
 PAGE_NUMBER = re.compile(
     r"^\s*(?:(?:sida|sid\.?|s\.)\s*)?[-–]?\s*(\d{1,4})\s*[-–]?\s*(?:\(\s*\d{1,3}\s*\)|/\s*\d{1,3})?\s*$", re.I
 )
+GLUED_PAGE = re.compile(r"[.!?]\s+(\d{1,3})\s*$")  # a sentence's end, then a page number
 DOT_LEADER = re.compile(r"\.{4,}\s*\d{1,3}\s*$")
 TAB_PAGE = re.compile(r"^[^\t]*\S[^\t]*\t\s*(\d{1,3})\s*$")
 SPACE_PAGE = re.compile(r"^([^\d\t]*[^\W\d]) (\d{1,3})\s*$")  # "Intern kontroll 48": a title without digits
@@ -54,6 +55,22 @@ def with_short_pages(candidates: list[tuple[int, int]], chain: list[int]) -> lis
         skipped = {v + 1 for v in values[a]} & {v - 1 for v in values[b]}
         filled += [line for line, v in candidates if a < line < b and v in skipped][:1]
     return sorted(filled)
+
+
+def glued_pages(lines: list[str], chain: list[int]) -> dict[int, int]:
+    """Page numbers glued to a page's last sentence ("… och digitalisering. 7"): between pages N and N + 2 with no
+    line of its own for N + 1, the line that ends a sentence and then reads N + 1 carries that page's number. Maps a
+    0-based line to the offset where its number starts."""
+    values = {i: readings(m[1]) for i in chain if (m := PAGE_NUMBER.match(lines[i]))}
+    glued = {}
+    for a, b in pairwise(chain):
+        missing = {v + 1 for v in values[a]} & {v - 1 for v in values[b]}
+        for i in range(b - 1, a, -1):
+            match = GLUED_PAGE.search(lines[i])
+            if match and int(match[1]) in missing:
+                glued[i] = match.start(1)
+                break
+    return glued
 
 
 def readings(digits: str) -> list[int]:
@@ -113,8 +130,10 @@ def page_runs(lines: list[str], pattern: re.Pattern[str]) -> list[list[tuple[int
 
 
 def mark_furniture(doc: Document) -> Document:
-    """Record the 1-based lines that are page furniture; later steps never read them as text."""
+    """Record the 1-based lines that are page furniture, and page numbers glued to a line's end; later steps never
+    read them as text."""
     pages = page_number_lines(doc.lines)
     found = [*pages, *running_header_lines(doc.lines, pages), *contents_lines(doc.lines)]
     doc.furniture = {i + 1 for i in found}
+    doc.page_tails = {i + 1: start for i, start in glued_pages(doc.lines, pages).items()}
     return doc
