@@ -934,3 +934,21 @@ Nämnden ska omfördela medel mellan områdena.
         served = {m.text.split()[2]: goals.get(m.goal, "") for m in doc.measures}
         assert "Hållbar organisation" in served["minska"]
         assert served["omfördela"] == chapter_goal
+
+
+def test_a_heading_wrapped_after_a_determiner_is_one_heading():
+    text = """Regionplan 2031 för Region Kronoberg
+
+Målområde för tandvård
+God och tillgänglig tandvård i hela
+Kronobergs län
+Tandvården ska bidra till en god tandhälsa.
+Uppdrag till regionstyrelsen och nämnderna 2031:
+• Tandvårdsnämnden ska korta väntetiderna för barn.
+"""
+    doc = extract(text.encode(), "wrapped.txt")
+    assert "God och tillgänglig tandvård i hela Kronobergs län" in [s.title for s in doc.sections]
+    goals = {g.iri: g.label for g in doc.goals}
+    assert [goals.get(m.goal) for m in doc.measures if m.source == "list"] == [
+        "God och tillgänglig tandvård i hela Kronobergs län"
+    ]
