@@ -82,6 +82,20 @@ def purpose_start(text: str) -> int:
     return match.start() if match else len(first)
 
 
+LEADING_PURPOSE = re.compile(r"(?i)^\W*(?:att\s+)?(?:för|i syfte) att\s")
+
+
+def leading_purpose_end(text: str) -> int:
+    """Where the main clause starts after an opening purpose clause ("För att förstärka ledarskapet bör regionen
+    inrätta en platschef"): after its first comma, else at its first governing modal; 0 without one."""
+    if not LEADING_PURPOSE.match(text):
+        return 0
+    comma = text.find(",")
+    modal = modal_verb().search(text)
+    ends = [i + 1 for i in (comma,) if i >= 0] + ([modal.start()] if modal else [])
+    return min(ends, default=0)
+
+
 def cue_matches(text: str, before: int | None = None, table: str = "cues") -> list[tuple[re.Match, str]]:
     """(first match, relation) for relations whose cues start before `before`, earliest first (lexicon order
     breaks ties, a longer cue wins at the same place)."""
@@ -131,6 +145,7 @@ def classify(text: str, amount: float | None = None, advocating: bool = True) ->
     text = without_non_cues(text, nominal=amount is None)
     if amount is not None:
         text = ROW_NEUTRAL.sub(blank, text)
+    text = text[leading_purpose_end(text) :]
     start = purpose_start(text)
     main = cue_hits(text, start)
     topical = [r for r in main if r in rules["topical"]]

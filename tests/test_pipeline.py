@@ -129,6 +129,9 @@ def test_periods_near_an_amount():
         ("Skapa fler platser på vårdskolan", "funds"),
         ("Ta fram en handlingsplan mot matsvinn", "other"),
         ("Försäljning av lokaler i Falun", "cuts"),
+        # an opening purpose clause says why; the main clause after it says what
+        ("För att förstärka ledarskapet på sjukhusen bör regionen inrätta en platschef", "establishes"),
+        ("För att stärka arbetet med barns hälsa ges ett tillskott om 15 miljoner kronor", "funds"),
     ],
 )
 def test_relations(text, relation):
