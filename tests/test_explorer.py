@@ -159,6 +159,8 @@ def test_search_stems_swedish_highlights_and_filters(client):
     sjvp = client.get("/api/search", params={"q": "akutsjukhus", "party": "SJVP", "year": 2025}).json()
     assert sjvp["items"] and all(r["proposal"] == f"proposal/{PROPOSAL}" for r in sjvp["items"])
     assert client.get("/api/search", params={"q": "primärvård", "kind": "nonsense"}).status_code == 422
+    huge = client.get("/api/search", params={"q": "primärvård", "offset": 2**72})  # past SQLite's 64-bit OFFSET
+    assert huge.status_code == 422 and "offset" in huge.text
 
 
 def test_search_finds_the_last_part_of_a_compound(client):
