@@ -92,7 +92,7 @@ def leading_purpose_end(text: str) -> int:
         return 0
     comma = text.find(",")
     modal = modal_verb().search(text)
-    ends = [i + 1 for i in (comma,) if i >= 0] + ([modal.start()] if modal else [])
+    ends = ([comma + 1] if comma >= 0 else []) + ([modal.start()] if modal else [])
     return min(ends, default=0)
 
 
