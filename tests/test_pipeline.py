@@ -132,6 +132,8 @@ def test_periods_near_an_amount():
         # an opening purpose clause says why; the main clause after it says what
         ("För att förstärka ledarskapet på sjukhusen bör regionen inrätta en platschef", "establishes"),
         ("För att stärka arbetet med barns hälsa ges ett tillskott om 15 miljoner kronor", "funds"),
+        ("Vi kräver en kriskommission med samtliga partier representerade", "establishes"),
+        ("En ny miljöplan ska träda i kraft i januari 2031", "establishes"),
     ],
 )
 def test_relations(text, relation):
