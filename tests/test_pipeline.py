@@ -134,6 +134,8 @@ def test_periods_near_an_amount():
         ("För att stärka arbetet med barns hälsa ges ett tillskott om 15 miljoner kronor", "funds"),
         ("Vi kräver en kriskommission med samtliga partier representerade", "establishes"),
         ("En ny miljöplan ska träda i kraft i januari 2031", "establishes"),
+        ("Genom medborgardialog ta fram underlag för att stärka den nära vården", "investigates"),
+        ("Får i uppdrag att utarbeta en plan för att korta vårdköerna", "other"),
     ],
 )
 def test_relations(text, relation):
