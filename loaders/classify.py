@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from loaders.goals import goal_for_section, slot_titles
 from loaders.morphology import stems
-from loaders.records import Document
+from loaders.records import Document, Goal
 from loaders.relations import classify
 
 NEGATIVE = {"cuts", "closes"}
@@ -27,7 +29,7 @@ def relate(doc: Document) -> Document:
 
 def link_goals(doc: Document) -> Document:
     """The goal of the enclosing section; failing that, the stated goal whose words it shares most."""
-    stated = [(g, set(stems(g.label))) for g in doc.goals if g.level != "section"]
+    stated = distinctive([(g, set(stems(g.label))) for g in doc.goals if g.level != "section"])
     slots = slot_titles(doc)
     chapters = not doc.authors or any(actor.kind != "Committee" for actor in doc.authors)  # see goal_for_section
     for measure in doc.measures:
@@ -39,6 +41,12 @@ def link_goals(doc: Document) -> Document:
             if score >= SIMILARITY_THRESHOLD:
                 measure.goal, measure.goal_method = goal.iri, "similarity"
     return doc
+
+
+def distinctive(goals: list[tuple[Goal, set[str]]]) -> list[tuple[Goal, set[str]]]:
+    """Each goal's words without those other goals' labels share ("vård" in four goals tells none of them apart)."""
+    seen = Counter(word for _, words in goals for word in words)
+    return [(goal, {w for w in words if seen[w] == 1}) for goal, words in goals]
 
 
 def overlap(a: set[str], b: set[str]) -> float:

@@ -959,3 +959,25 @@ Uppdrag till regionstyrelsen och nämnderna 2031:
     assert [goals.get(m.goal) for m in doc.measures if m.source == "list"] == [
         "God och tillgänglig tandvård i hela Kronobergs län"
     ]
+
+
+def test_a_word_several_goals_share_links_a_measure_to_none_of_them():
+    text = """Nämndens årsplan 2031
+Hälso- och sjukvårdsnämnd
+
+1 Mål och uppföljning
+
+1.1 Effektmål: Tillgänglig vård
+
+1.2 Effektmål: Trygg vård för äldre
+
+2 Intern ramfördelning
+
+Nämnden ska avsätta medel för remitterad vård.
+
+Nämnden ska avsätta medel för hemsjukvård för äldre.
+"""
+    doc = extract(text.encode(), "shared.txt")
+    goals = {g.iri: g.label for g in doc.goals}
+    served = {m.text.split()[-1]: goals.get(m.goal, "") for m in doc.measures}
+    assert served == {"vård.": "", "äldre.": "Effektmål: Trygg vård för äldre"}
