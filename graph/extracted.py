@@ -14,6 +14,7 @@ from loaders.triples import to_quads
 from ontology.terms import PKG, graph_iri
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#positiveInteger"
+EXTRACTOR_VERSION = ox.NamedNode(PKG + "extractorVersion")
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,25 @@ class Extracted:
     triples: int
     measures: int
     goals: int
-    ntriples: bytes
+    ntriples: bytes  # all but the seal
+    seal: bytes  # the triple that marks the graph complete (its extractor version): written last by a bulk load
+
+    @property
+    def graph(self) -> str:
+        return graph_iri(self.slug)
+
+    @property
+    def whole(self) -> bytes:
+        """The graph's N-Triples, seal included."""
+        return self.ntriples + self.seal
 
 
 def extracted(data: bytes, name: str, slug: str | None = None) -> Extracted:
     """Extract a document and serialise its graph (the slug minted from metadata unless the caller fixes it)."""
     doc = extract(data, name, slug=slug)
     quads = with_provenance(doc, to_quads(doc))
+    seal = [q.triple for q in quads if q.predicate == EXTRACTOR_VERSION]
+    body = [q.triple for q in quads if q.predicate != EXTRACTOR_VERSION]
     return Extracted(
         doc.slug,
         doc.source_file,
@@ -42,7 +55,8 @@ def extracted(data: bytes, name: str, slug: str | None = None) -> Extracted:
         len(quads),
         len(doc.measures),
         len(doc.goals),
-        ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES),
+        ox.serialize(body, format=ox.RdfFormat.N_TRIPLES),
+        ox.serialize(seal, format=ox.RdfFormat.N_TRIPLES),
     )
 
 

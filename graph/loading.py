@@ -10,7 +10,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,7 +30,8 @@ from ontology.terms import (
     is_inferred_graph,
 )
 
-FLUSH_EVERY = 10  # documents between store flushes during a bulk load (RocksDB holds writes in memory until then)
+FLUSH_EVERY = 10  # documents between store flushes during a folder load (RocksDB holds writes in memory until then)
+BULK_BYTES = 64 * 2**20  # N-Triples of new graphs gathered for one bulk write (about 50 documents)
 RESERVED = {REFERENCE_GRAPH, ONTOLOGY_GRAPH}
 DOCUMENT_SUFFIXES = {".txt", ".pdf", ".docx", ".html", ".htm"}  # what a folder load picks up; each read by content
 
@@ -107,17 +108,50 @@ def store_document(store, doc: Extracted, again, infer: bool = True) -> LoadResu
 
 def put(store, doc: Extracted, infer: bool) -> LoadResult:
     """Write a document's graph under its slug, unless the store holds it as it is (reference data first, if new)."""
-    if REFERENCE_GRAPH not in store.graphs():
-        ensure_reference(store)
+    ensure_reference_once(store)
     before = existing(store, doc.slug)
     if before and before.is_current(doc):
         return LoadResult(doc.slug, doc.source_file, "unchanged", doc.triples, doc.measures, doc.goals)
     regions = graph_regions(store, doc.slug) | ({doc.region} if doc.region else set())
-    store.load_graph(graph_iri(doc.slug), doc.ntriples)
+    store.load_graph(doc.graph, doc.whole)
     if infer:
         recompute_inferred(store, regions)
     status = "replaced" if before else "added"
     return LoadResult(doc.slug, doc.source_file, status, doc.triples, doc.measures, doc.goals, frozenset(regions))
+
+
+def ensure_reference_once(store) -> None:
+    if REFERENCE_GRAPH not in store.graphs():
+        ensure_reference(store)
+
+
+@dataclass
+class NewGraphs:
+    """Documents of a folder load whose graph the store does not hold yet, written together by one bulk write."""
+
+    store: object
+    pending: dict[str, Extracted] = field(default_factory=dict)  # slug → document
+    size: int = 0
+
+    def __contains__(self, slug: str) -> bool:
+        return slug in self.pending
+
+    def take(self, doc: Extracted) -> LoadResult | None:
+        """Queue a document for the next bulk write and describe it as added; None if the store holds its graph."""
+        if self.store.holds_graph(doc.graph):
+            return None
+        self.pending[doc.slug] = doc
+        self.size += len(doc.ntriples)
+        if self.size >= BULK_BYTES:
+            self.write()
+        regions = frozenset({doc.region} if doc.region else ())
+        return LoadResult(doc.slug, doc.source_file, "added", doc.triples, doc.measures, doc.goals, regions)
+
+    def write(self) -> None:
+        if self.pending:
+            self.store.add_graphs([(doc.graph, doc.ntriples, doc.seal) for doc in self.pending.values()])
+            self.store.flush()
+        self.pending, self.size = {}, 0
 
 
 def proposal_text(store, slug: str) -> tuple[str, str] | None:
@@ -198,15 +232,19 @@ def extraction(jobs: int, limits: Limits | None) -> Iterator[Callable[[list[Task
         yield pool.parse
 
 
-def write(store, parsed: Parsed, path: Path) -> LoadResult | Task:
-    """Store one extracted document or describe why it failed; one whose slug another file owns comes back as the
-    task to extract it again under a slug of its own (in a worker, after the others: not here, beside the writes)."""
+def write(store, parsed: Parsed, path: Path, new: NewGraphs) -> LoadResult | Task:
+    """Store one extracted document (a new graph with the next bulk write) or describe why it failed; one whose slug
+    another file owns comes back as the task to extract it again under a slug of its own (in a worker, after the
+    others: not here, beside the writes)."""
     if parsed.error:
         return LoadResult("", str(path), "failed", 0, 0, 0, cause=str(parsed.error))
-    slug = choose_slug(store, parsed.document)
-    if slug != parsed.document.slug:
+    doc = parsed.document
+    if doc.slug in new:
+        new.write()  # so that the store answers who owns the slug
+    slug = choose_slug(store, doc)
+    if slug != doc.slug:
         return Task(path, path.name, slug)
-    return put(store, parsed.document, infer=False)
+    return new.take(doc) or put(store, doc, infer=False)
 
 
 def write_all(
@@ -215,14 +253,16 @@ def write_all(
     """Write each task's document in task order into results (by file index), flushing every few; returns the
     tasks to extract again under another slug."""
     again = []
+    new = NewGraphs(store)
     for count, ((index, task), outcome) in enumerate(zip(todo, parsed, strict=True), start=1):
-        written = write(store, outcome, task.source)
+        written = write(store, outcome, task.source, new)
         if isinstance(written, Task):
             again.append((index, written))
         else:
             results[index] = written
         if count % FLUSH_EVERY == 0:
             store.flush()  # written data is held in memory until flushed; keep the footprint flat
+    new.write()
     return again
 
 
@@ -236,6 +276,7 @@ def load_paths(
     read, extract and serialise under `limits` and this process alone writes, in file order, then the documents
     whose slug an earlier file took, extracted again under their own (the same graph as jobs 0)."""
     files = expand(paths)
+    ensure_reference_once(store)
     known = stored_documents(store)
     results: dict[int, LoadResult] = {}
     todo: list[tuple[int, Task]] = []

@@ -1,7 +1,8 @@
 """A remote SPARQL 1.1 server (Oxigraph server, Fuseki, …) behind the same interface as EmbeddedStore.
 
-The API and the loaders only call query/select/ask/replace_graph/load_graph/drop_graph/graphs/quads/size, so one
-process type can run against an embedded store or, to scale out, against a shared SPARQL server.
+The API and the loaders only call query/select/ask/replace_graph/load_graph/add_graphs/holds_graph/drop_graph/
+graphs/quads/size, so one process type can run against an embedded store or, to scale out, against a shared SPARQL
+server.
 
 Endpoints default to Oxigraph server's layout under one base URL: {base}/query, {base}/update and
 {base}/store (Graph Store Protocol). Override them for other servers, e.g. Fuseki:
@@ -162,6 +163,14 @@ class RemoteStore:
     def load_graph(self, graph: str, ntriples: bytes) -> None:
         """Replace a graph with N-Triples (serialised where the document was extracted), as `replace_graph` does."""
         self.replace_graph(graph, graph_quads(graph, ntriples))
+
+    def add_graphs(self, graphs: list[tuple[str, bytes, bytes]]) -> None:
+        """Write new graphs as (graph, N-Triples, seal N-Triples): one request each, as `load_graph` does."""
+        for graph, ntriples, seal in graphs:
+            self.load_graph(graph, ntriples + seal)
+
+    def holds_graph(self, graph: str) -> bool:
+        return self.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
 
     def _fits(self, update: str) -> bool:
         return len(update.encode()) <= self.update_limit

@@ -38,7 +38,11 @@ class Gazetteer:
                 self.phrases.setdefault(key, []).append(entry)
                 if len(key) == 1 and len(key[0]) >= MIN_COMPOUND and not name.isupper():
                     self.compounds.append((key[0], entry))
-        self.longest = max((len(k) for k in self.phrases), default=1)
+        self.lengths: dict[str, list[int]] = {}  # first stem → lengths of the phrases it begins, longest first
+        for key in self.phrases:
+            self.lengths.setdefault(key[0], []).append(len(key))
+        for lengths in self.lengths.values():
+            lengths.sort(reverse=True)
         self.compounds.sort(key=lambda pair: -len(pair[0]))
         # the longest key wins, earliest in that order on ties; looked up by length instead of scanned
         self.compound_index: dict[str, Entry] = {}
@@ -69,8 +73,8 @@ class Gazetteer:
         return tuple(found)
 
     def _phrase_at(self, keys: list[str], i: int) -> tuple[list[Entry], int] | None:
-        for length in range(min(self.longest, len(keys) - i), 0, -1):
-            entries = self.phrases.get(tuple(keys[i : i + length]))
+        for length in self.lengths.get(keys[i], ()):
+            entries = self.phrases.get(tuple(keys[i : i + length])) if length <= len(keys) - i else None
             if entries:
                 return entries, length
         return None

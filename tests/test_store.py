@@ -125,6 +125,51 @@ def test_a_newer_extractor_reextracts_an_unchanged_file(fresh):
     assert load_bytes(store, CORPUS[0].read_bytes(), CORPUS[0].name).status == "unchanged"
 
 
+def proposal_quads(store) -> set[ox.Quad]:
+    return {q for graph in proposal_graphs(store) for q in store.quads(graph)}
+
+
+def test_a_folder_load_writes_what_one_document_at_a_time_writes(fresh, tmp_path):
+    """A folder's new graphs go in by one bulk write; the graphs are those of one transaction per document."""
+    store, _ = fresh
+    results = load_paths(store, CORPUS[:3])
+    assert [r.status for r in results] == ["added"] * 3
+    single = EmbeddedStore(tmp_path / "single")
+    ensure_reference(single)
+    for path in CORPUS[:3]:
+        load_bytes(single, path.read_bytes(), path.name, infer=False)
+    assert proposal_quads(store) == proposal_quads(single) != set()
+
+
+def test_a_bulk_write_cut_short_is_completed_by_the_next_load(fresh):
+    """A graph without its seal (the extractor version, written after the bulk write) is not taken as stored: the
+    next load reads its file again and replaces what part of it was written."""
+    store, _ = fresh
+    first = load_paths(store, [CORPUS[0]])[0]
+    graph = graph_iri(first.slug)
+    whole = set(store.quads(graph))
+    proposal = next(q.subject for q in whole if q.predicate.value == PKG + "extractorVersion")
+    part = [
+        q
+        for i, q in enumerate(sorted(whole, key=str))
+        if (i % 2 or q.subject == proposal) and q.predicate.value != PKG + "extractorVersion"
+    ]
+    store.drop_graph(graph)
+    store.store.extend(part)
+    again = load_paths(store, [CORPUS[0]])[0]
+    assert again.status == "replaced" and set(store.quads(graph)) == whole
+
+
+def test_a_bulk_write_that_fails_leaves_none_of_its_graphs(fresh):
+    store, _ = fresh
+    size = store.size()
+    good = b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n"
+    batch = [(PKG + "g1", good, b""), (PKG + "g2", b"<http://example.org/s> not N-Triples .\n", b"")]
+    with pytest.raises(SyntaxError):
+        store.add_graphs(batch)
+    assert store.size() == size and not store.holds_graph(PKG + "g1") and not store.holds_graph(PKG + "g2")
+
+
 def test_inferred_graphs_of_older_rules_are_recomputed_on_the_next_load(fresh):
     """Unchanged files are not re-extracted, but conflicts another version of the rules made do not survive."""
     store, _ = fresh
