@@ -17,6 +17,7 @@ from loaders.read import document_from_bytes, slug_for
 from loaders.records import Document
 from loaders.stances.document import extract_stances
 from loaders.structure.blocks import normalise
+from loaders.structure.columns import repair_columns
 from loaders.structure.furniture import mark_furniture
 from loaders.structure.outline import outline
 from loaders.structure.tables import find_tables
@@ -52,6 +53,7 @@ READ = ("lines", "headings", "source_file", "content_hash")  # what document_fro
 METADATA = ("title", "region", "period", "authors", "co_authors", "signatories", "actors")
 
 STEPS: list[Step] = [
+    Step("columns", repair_columns, ("lines",), ("lines",)),
     Step("furniture", mark_furniture, ("lines",), ("furniture", "page_tails")),
     Step("normalise", normalise, ("lines", "furniture", "page_tails", "headings"), ("blocks",)),
     Step("outline", outline, ("blocks", "headings"), ("sections",)),
