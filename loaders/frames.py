@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from loaders.amounts import cells, to_float
+from loaders.lexicons import lexicon as load
 from loaders.records import Document
 from ontology.reference import Entry, committees
 
@@ -45,8 +46,17 @@ def committee_index() -> dict[str, Entry]:
 
 
 def committee_named(label: str) -> Entry | None:
-    """The committee a row label names, a footnote mark after it ("Nämnden för hållbar utveckling 1)") aside."""
-    return committee_index().get(squashed(FOOTNOTE_MARK.sub("", label)))
+    """The committee a row label names, a footnote mark after it ("Nämnden för hållbar utveckling 1)") and a
+    qualifier ("Regionstyrelsen inkl finansiering") aside."""
+    label = FOOTNOTE_MARK.sub("", label)
+    words = label.split()
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in label_qualifiers()), len(words))
+    return committee_index().get(squashed(label)) or committee_index().get(squashed(" ".join(words[:cut])))
+
+
+@cache
+def label_qualifiers() -> frozenset[str]:
+    return frozenset(load("tables")["label_qualifiers"])
 
 
 def header_years(doc: Document, line: int) -> list[int]:

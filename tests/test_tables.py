@@ -186,6 +186,26 @@ def test_a_committee_row_with_a_footnote_mark_still_names_its_committee():
     assert plain is not None
     assert committee_named("Hälso- och sjukvårdsnämnd 2)") == committee_named("Hälso- och sjukvårdsnämnd¹") == plain
     assert committee_named("Hälso- och sjukvårdsnämnd 2025") is None
+    assert committee_named("Regionstyrelsen inkl finansiering") == committee_named("Regionstyrelsen") is not None
+    assert committee_named("Inkl Regionstyrelsen") is None
+
+
+def test_a_label_wrapped_around_its_figures_is_read_whole_before_them():
+    """A PDF-to-text table row whose label cell wraps: the figures stand between the label's two lines."""
+    text = """Driftbudget per nämnd, mnkr
+
+Intäkter Kostnader Budget 2031
+Hälso- och sjukvårdsnämn-
+520,0 -3787,1 -3267,1
+den
+Regionala utvecklingsnämn-
+108,3 -261,8 -153,5
+den
+Kollektivtrafiknämnden 310,0 -641,1 -331,1
+"""
+    got = rows(text)
+    assert got["Hälso- och sjukvårdsnämnden"] == ([520.0, -3787.1, -3267.1], "frame")
+    assert got["Regionala utvecklingsnämnden"][1] == got["Kollektivtrafiknämnden"][1] == "frame"
 
 
 def test_a_paragraph_number_of_a_minute_is_no_amount():

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from itertools import dropwhile
+from itertools import dropwhile, pairwise
 
 from loaders.lexicons import lexicon as load
 from loaders.records import Block, Document
@@ -205,13 +205,30 @@ def blocks(doc: Document) -> list[Block]:
         if out[-1].kind == "row":
             out[-1].kind = "para"
         mark_row(out[-1])
-    return [tidy(b) for b in out]
+    return [with_label_unwrapped(tidy(b)) for b in out]
+
+
+def with_label_unwrapped(block: Block) -> Block:
+    """A table row whose label cell wraps around its figures ("Hälso- och sjukvårdsnämn-" / "520,0 -3787,1" / "den"):
+    the label is read whole before the figures, so the block is the row it is."""
+    if block.kind != "para" or len(block.starts) != 2:
+        return block
+    bounds = [0] + [offset for offset, _ in block.starts] + [len(block.raw)]
+    head, cells, tail = (block.raw[a:b].strip() for a, b in pairwise(bounds))
+    if FIGURES.fullmatch(cells) and LABEL_TAIL.fullmatch(tail) and not ends_in_amount(head):
+        block.text = f"{dehyphenate(head, tail)} {cells}"
+        mark_row(block)
+    return block
 
 
 def marked_apart(doc: Document, block: Block, number: int) -> bool:
     """A heading the format marks (DOCX style, HTML h1–h6, PDF type) is a block of its own: it neither continues
     the block before it nor is continued."""
     return number in doc.headings or block.line in doc.headings
+
+
+FIGURES = re.compile(r"[-−–+]?\d[\d ,.%−–-]*")  # a line of figures only
+LABEL_TAIL = re.compile(r"[a-zåäö][a-zåäö)]*(?: [a-zåäö)]+)?\*?")  # the end of a wrapped label: a word or two
 
 
 def ends_in_amount(text: str) -> bool:
