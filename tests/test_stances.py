@@ -557,24 +557,25 @@ def test_unknown_ids_and_values_are_refused_with_a_message(client, url, status, 
 
 
 def test_every_stance_quote_is_verbatim_at_its_line(client):
+    """Lines count the proposal's stored normalised text (served at /api/proposals/{slug}/text)."""
     rows = sparql_rows(
         client,
         """
       PREFIX pkg: <https://w3id.org/policykg/ns#>
-      SELECT ?file ?line ?quote ?kind WHERE {
-        ?s a pkg:Stance ; pkg:quote ?quote ; pkg:sourceLine ?line ; pkg:stanceKind ?kind ; pkg:statedIn ?p .
-        ?p pkg:sourceFile ?file }""",
+      SELECT ?p ?line ?quote ?kind WHERE {
+        ?s a pkg:Stance ; pkg:quote ?quote ; pkg:sourceLine ?line ; pkg:stanceKind ?kind ; pkg:statedIn ?p }""",
     )
     assert len(rows) > 500 and {r["kind"] for r in rows} == {"stated", "reported", "derived"}
-    texts = {name: (BUNDLED_CORPUS / name).read_text("utf-8").split("\n") for name in CORPUS.values()}
+    texts = {p: client.get(f"/api/proposals/{p.rsplit('/', 1)[1]}/text").json() for p in {r["p"] for r in rows}}
+    assert len(texts) == len(CORPUS)
     for row in rows:
-        lines = texts[row["file"]]
+        lines = [line["text"] for line in texts[row["p"]]["lines"]]
         start = int(row["line"]) - 1
         head = " ".join(row["quote"].split())[:30]
         if row["kind"] != "derived":  # stated and reported quotes start on their line
-            assert head.split()[0] in lines[start], (row["file"], row["line"], head)
+            assert head.split()[0] in lines[start], (row["p"], row["line"], head)
         window = " ".join(" ".join(lines[start : start + 40]).split())
-        assert head.replace("-", "") in window.replace("-", "").replace("\u00ad", ""), (row["file"], row["line"])
+        assert head.replace("-", "") in window.replace("-", "").replace("\u00ad", ""), (row["p"], row["line"])
 
 
 def test_conflicts_page_with_a_cursor(client):
