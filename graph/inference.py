@@ -27,6 +27,7 @@ import hashlib
 import tomllib
 from bisect import bisect_left
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
@@ -252,17 +253,23 @@ def outdated_regions(store, present: set[str]) -> set[str]:
     return {region for region in present if made.get(inferred_graph(region)) != current.get(region)}
 
 
-def recompute_inferred(store, regions: set[str] | None = None) -> None:
+def recompute_inferred(store, regions: set[str] | None = None, threads: int = 1) -> None:
     """Conflicts and stance changes of the given regions (all when None), each written over its own graph, and of
     any region whose graph older rules or other proposals made, so every load heals those.
 
-    Inferred graphs of regions that no longer have proposals (and the single pre-region graph) are dropped.
+    `threads` regions are computed at a time (pyoxigraph runs their queries side by side: two threads take about
+    two thirds of the time), then written one by one; no region reads another's inferred graph, so the result is the
+    same. Inferred graphs of regions that no longer have proposals (and the single pre-region graph) are dropped.
     """
     present = proposal_regions(store)
-    due = present if regions is None else (regions & present) | outdated_regions(store, present)
-    for region in sorted(due):
-        store.replace_graph(inferred_graph(region), inferred_quads(store, region))
-        store.flush()  # one region's writes at a time in memory: at 2M triples the peak is 30 MB lower
+    due = sorted(present if regions is None else (regions & present) | outdated_regions(store, present))
+    width = max(threads, 1)
+    with ThreadPoolExecutor(width) as pool:
+        for start in range(0, len(due), width):
+            batch = due[start : start + width]
+            for region, quads in zip(batch, pool.map(lambda r: inferred_quads(store, r), batch), strict=True):
+                store.replace_graph(inferred_graph(region), quads)
+                store.flush()  # one region's writes at a time in memory: at 2M triples the peak is 30 MB lower
     wanted = {inferred_graph(r) for r in present}
     for graph in store.graphs():
         if is_inferred_graph(graph) and graph not in wanted:

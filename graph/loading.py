@@ -290,7 +290,7 @@ def load_paths(
         while todo:
             parsed = parse([task for _, task in todo])
             todo = write_all(store, progress(todo) if progress else todo, parsed, results)
-    recompute_inferred(store, {region for r in results.values() for region in r.regions})
+    recompute_inferred(store, {region for r in results.values() for region in r.regions}, threads=max(jobs, 1))
     return [results[index] for index in range(len(files))]
 
 

@@ -12,6 +12,7 @@ from rdflib import Graph
 
 from api.settings import BUNDLED_CORPUS
 from graph import measure_queries, queries, traversal
+from graph.inference import recompute_inferred
 from graph.loading import ensure_reference, load_bytes, load_paths, proposal_graphs, remove_proposal
 from graph.store import EmbeddedStore
 from loaders.read import DocumentError
@@ -169,6 +170,18 @@ def test_a_bulk_write_that_fails_leaves_none_of_its_graphs(fresh):
     with pytest.raises(SyntaxError):
         store.add_graphs(batch)
     assert store.size() == size and not store.holds_graph(PKG + "g1") and not store.holds_graph(PKG + "g2")
+
+
+def test_inference_in_threads_writes_what_one_thread_writes(fresh):
+    store, _ = fresh
+    load_paths(store, CORPUS)  # one thread
+    inferred = {g: set(store.quads(g)) for g in store.graphs() if is_inferred_graph(g)}
+    assert len(inferred) >= 4
+    assert any(q.predicate.value == PKG + "conflictsWith" for quads in inferred.values() for q in quads)
+    for graph in inferred:
+        store.drop_graph(graph)
+    recompute_inferred(store, None, threads=3)
+    assert {g: set(store.quads(g)) for g in store.graphs() if is_inferred_graph(g)} == inferred
 
 
 def test_inferred_graphs_of_older_rules_are_recomputed_on_the_next_load(fresh):
