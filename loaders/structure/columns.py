@@ -41,7 +41,7 @@ def breaks(lines: list[str], vocabulary: set[str]) -> tuple[list[int], set[int]]
     """Line indexes whose broken word the line after next completes (crossed), and those the next line completes."""
     crossed, straight = [], set()
     for i, line in enumerate(lines[:-1]):
-        broken = BROKEN.search(line.rstrip())
+        broken = BROKEN.search(line.rstrip()) if line.rstrip().endswith("-") else None
         if not broken or not lines[i + 1].strip():
             continue
         if completes(broken.group(1), lines[i + 1], vocabulary):
