@@ -213,8 +213,7 @@ def with_label_unwrapped(block: Block) -> Block:
     the label is read whole before the figures, so the block is the row it is."""
     if block.kind != "para" or len(block.starts) != 2:
         return block
-    bounds = [0] + [offset for offset, _ in block.starts] + [len(block.raw)]
-    head, cells, tail = (block.raw[a:b].strip() for a, b in pairwise(bounds))
+    head, cells, tail = (block.raw[a:b].strip() for a, b in pairwise(line_bounds(block)))
     if FIGURES.fullmatch(cells) and LABEL_TAIL.fullmatch(tail) and not ends_in_amount(head):
         block.text = f"{dehyphenate(head, tail)} {cells}"
         mark_row(block)
@@ -248,13 +247,17 @@ def fold(text: str) -> str:
     return re.sub(r"[ \t\u00a0]+", " ", text).strip()
 
 
+def line_bounds(block: Block) -> list[int]:
+    """Where each joined source line begins in `raw`, and its end."""
+    return [0] + [offset for offset, _ in block.starts] + [len(block.raw)]
+
+
 def tidy(block: Block) -> Block:
     """Fold white space; the offsets of joined lines inside `raw` are recomputed to match."""
     block.text = fold(block.text)
-    bounds = [0] + [offset for offset, _ in block.starts] + [len(block.raw)]
     lines = [block.line] + [line for _, line in block.starts]
     raw, starts = "", []
-    for (a, b), line in zip(zip(bounds, bounds[1:], strict=False), lines, strict=False):
+    for (a, b), line in zip(pairwise(line_bounds(block)), lines, strict=False):
         raw += " " if raw else ""
         starts.append((len(raw), line))
         raw += fold(block.raw[a:b])
