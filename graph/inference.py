@@ -210,11 +210,12 @@ def changes(groups) -> set[tuple[str, str]]:
     return pairs
 
 
-def inferred_quads(store, region: str) -> list[ox.Quad]:
+def inferred_quads(store, region: str, current: dict[str, str] | None = None) -> list[ox.Quad]:
+    """A region's inferred graph; `current` is stamps(store) when the caller has it (it reads every proposal)."""
     graph = ox.NamedNode(inferred_graph(region))
     majorities = majority_members(store, region)
     groups = region_positions(store, region, {m: set(parties) for m, (parties, _) in majorities.items()})
-    stamp = stamps(store).get(region, INFERENCE_VERSION)
+    stamp = (stamps(store) if current is None else current).get(region, INFERENCE_VERSION)
     quads = [ox.Quad(graph, ox.NamedNode(PKG + "inferenceVersion"), ox.Literal(stamp), graph)]
     quads += majority_quads(majorities, graph)
     conflict = ox.NamedNode(PKG + "conflictsWith")
@@ -246,10 +247,10 @@ def digest(lines: list[str]) -> str:
     return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()[:16]
 
 
-def outdated_regions(store, present: set[str]) -> set[str]:
-    """Regions (of those present) whose inferred graph is missing or was made by other rules or other proposals."""
+def outdated_regions(store, present: set[str], current: dict[str, str]) -> set[str]:
+    """Regions (of those present) whose inferred graph is missing or was made by other rules or other proposals
+    (`current`: stamps(store))."""
     made = {r["g"].value: r["version"].value for r in store.select(VERSIONS)}
-    current = stamps(store)
     return {region for region in present if made.get(inferred_graph(region)) != current.get(region)}
 
 
@@ -261,13 +262,13 @@ def recompute_inferred(store, regions: set[str] | None = None, threads: int = 1)
     two thirds of the time), then written one by one; no region reads another's inferred graph, so the result is the
     same. Inferred graphs of regions that no longer have proposals (and the single pre-region graph) are dropped.
     """
-    present = proposal_regions(store)
-    due = sorted(present if regions is None else (regions & present) | outdated_regions(store, present))
+    present, current = proposal_regions(store), stamps(store)
+    due = sorted(present if regions is None else (regions & present) | outdated_regions(store, present, current))
     width = max(threads, 1)
     with ThreadPoolExecutor(width) as pool:
         for start in range(0, len(due), width):
             batch = due[start : start + width]
-            for region, quads in zip(batch, pool.map(lambda r: inferred_quads(store, r), batch), strict=True):
+            for region, quads in zip(batch, pool.map(lambda r: inferred_quads(store, r, current), batch), strict=True):
                 store.replace_graph(inferred_graph(region), quads)
                 store.flush()  # one region's writes at a time in memory: at 2M triples the peak is 30 MB lower
     wanted = {inferred_graph(r) for r in present}
