@@ -45,9 +45,8 @@ def extracted(data: bytes, name: str, slug: str | None = None) -> Extracted:
     """Extract a document and serialise its graph (the slug minted from metadata unless the caller fixes it)."""
     doc = extract(data, name, slug=slug)
     quads = with_provenance(doc, to_quads(doc))
-    seal, body = [], []
-    for quad in quads:
-        (seal if quad.predicate == EXTRACTOR_VERSION else body).append(quad.triple)
+    seal = [q.triple for q in quads if q.predicate == EXTRACTOR_VERSION]
+    body = [q.triple for q in quads if q.predicate != EXTRACTOR_VERSION]
     return Extracted(
         doc.slug,
         doc.source_file,

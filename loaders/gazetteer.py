@@ -50,7 +50,6 @@ class Gazetteer:
             self.compound_index.setdefault(key, entry)
         self.compound_lengths = sorted({len(k) for k in self.compound_index}, reverse=True)
         self.compound_at = cache(self._compound_in)  # per word: words recur, and the lookup is slow
-        self.may_start = lru_cache(maxsize=65536)(self._may_start)
         self.scanned = lru_cache(maxsize=4096)(self._scan)  # the same block is searched by several extractors
 
     def find(self, text: str) -> list[Mention]:
@@ -58,10 +57,12 @@ class Gazetteer:
 
     def _scan(self, text: str) -> tuple[Mention, ...]:
         words = tokens(text)
+        keys = [stem(w) for w, _, _ in words]
         found: list[Mention] = []
         i = 0
         while i < len(words):
-            hit = self._hit_at(words, i) if self.may_start(words[i][0]) else None
+            exact = self.exact.get(words[i][0])
+            hit = (exact, 1) if exact else self._phrase_at(keys, i) or self.compound_at(words[i][0])
             if hit is None:
                 i += 1
                 continue
@@ -71,19 +72,9 @@ class Gazetteer:
             i += length
         return tuple(found)
 
-    def _may_start(self, word: str) -> bool:
-        """Whether any name can begin at this word: most words begin none, and are passed over at one lookup."""
-        return word in self.exact or stem(word) in self.lengths or self.compound_at(word) is not None
-
-    def _hit_at(self, words: tuple[tuple[str, int, int], ...], i: int) -> tuple[list[Entry], int] | None:
-        exact = self.exact.get(words[i][0])
-        return (exact, 1) if exact else self._phrase_at(words, i) or self.compound_at(words[i][0])
-
-    def _phrase_at(self, words: tuple[tuple[str, int, int], ...], i: int) -> tuple[list[Entry], int] | None:
-        lengths = self.lengths.get(stem(words[i][0]), ())
-        keys = tuple(stem(w) for w, _, _ in words[i : i + lengths[0]]) if lengths else ()
-        for length in lengths:
-            entries = self.phrases.get(keys[:length]) if length <= len(keys) else None
+    def _phrase_at(self, keys: list[str], i: int) -> tuple[list[Entry], int] | None:
+        for length in self.lengths.get(keys[i], ()):
+            entries = self.phrases.get(tuple(keys[i : i + length])) if length <= len(keys) - i else None
             if entries:
                 return entries, length
         return None

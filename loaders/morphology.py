@@ -21,10 +21,9 @@ def stem(word: str) -> str:
     return stemmed
 
 
-@lru_cache(maxsize=8192)
-def tokens(text: str) -> tuple[tuple[str, int, int], ...]:
-    """(word, start, end) for every word in text; cached, as several extractors read the same block."""
-    return tuple([(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)])
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) for every word in text."""
+    return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
 
 
 def stems(text: str) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache
 
 from loaders.lexicons import lexicon as load
 from loaders.lexicons import lowered
@@ -99,22 +99,15 @@ def leading_purpose_end(text: str) -> int:
 def cue_matches(text: str, before: int | None = None, table: str = "cues") -> list[tuple[re.Match, str]]:
     """(first match, relation) for relations whose cues start before `before`, earliest first (lexicon order
     breaks ties, a longer cue wins at the same place)."""
-    limit = len(text) if before is None else before
-    return [(m, r) for m, r in first_cues(text, table) if m.start() < limit]
-
-
-@lru_cache(maxsize=4096)
-def first_cues(text: str, table: str) -> tuple[tuple[re.Match, str], ...]:
-    """Each relation's first cue in the text, earliest first: one search per relation, whatever limits the callers
-    then apply (a measure's text is classified with several)."""
     order = lexicon()["order"]
+    limit = len(text) if before is None else before
     low = lowered(NAME.sub(lambda m: " " * len(m.group()), text))
     found = [
         (m.start(), -m.end(), order.index(r), m, r)
         for r in order
-        if r in lexicon()[table] and (m := cue_pattern(r, table).search(low))
+        if r in lexicon()[table] and (m := cue_pattern(r, table).search(low)) and m.start() < limit
     ]
-    return tuple((m, r) for *_, m, r in sorted(found, key=lambda f: f[:3]))
+    return [(m, r) for *_, m, r in sorted(found, key=lambda f: f[:3])]
 
 
 def cue_hits(text: str, before: int | None = None, table: str = "cues") -> list[str]:

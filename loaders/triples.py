@@ -203,13 +203,10 @@ def document_triples(doc: Document) -> Iterator[Triple]:
 
 def to_quads(doc: Document) -> list[ox.Quad]:
     graph = ox.NamedNode(graph_iri(doc.slug))
-    nodes: dict[str, ox.NamedNode] = {}  # a subject or predicate recurs in many triples: one node each
     seen = set()
     quads = []
     for s, p, o in document_triples(doc):
-        subject = nodes.get(s) or nodes.setdefault(s, ox.NamedNode(s))
-        predicate = nodes.get(p) or nodes.setdefault(p, ox.NamedNode(p))
-        quad = ox.Quad(subject, predicate, o, graph)
+        quad = ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, graph)
         if quad not in seen:
             seen.add(quad)
             quads.append(quad)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 
 from loaders.lexicons import lexicon
 from loaders.records import Block
@@ -20,10 +20,9 @@ def abbreviations() -> frozenset[str]:
     return frozenset(a.rstrip(".").lower() for a in lexicon("normalise")["abbreviations"])
 
 
-@lru_cache(maxsize=4096)
-def split(text: str) -> tuple[tuple[str, int], ...]:
+def split(text: str) -> list[tuple[str, int]]:
     """(sentence, offset in `text`) for each sentence; a period after an abbreviation ("t.ex.", "ca.") or an
-    initial ("S. Andersson") does not end one. Cached: proposals, relations and stances split the same blocks."""
+    initial ("S. Andersson") does not end one."""
     out: list[tuple[str, int]] = []
     start = 0
     for match in SENTENCE_END.finditer(text):
@@ -34,7 +33,7 @@ def split(text: str) -> tuple[tuple[str, int], ...]:
         out.append((text[start : match.start()], start))
         start = match.end()
     out.append((text[start:], start))
-    return tuple((s.strip(), at + len(s) - len(s.lstrip())) for s, at in out if s.strip())
+    return [(s.strip(), at + len(s) - len(s.lstrip())) for s, at in out if s.strip()]
 
 
 def block_sentences(block: Block) -> Iterator[tuple[str, int, int]]:
