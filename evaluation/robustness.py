@@ -52,7 +52,7 @@ def item_reason(doc: Document, index: int) -> str:
 
 
 def numbered(block: Block) -> bool:
-    return block.marker[:1].isdigit() or block.marker[:1].isalpha()
+    return block.marker[:1].isdigit() or block.marker.endswith(")")  # "3.", "1.2", "a)"; not the bullet "o"
 
 
 def structure_counts(doc: Document) -> dict[str, dict[str, int]]:

@@ -69,8 +69,10 @@ def item_measure(doc: Document, index: int) -> Measure | None:
     intros = lead_ins(doc, index)
     intro = " ".join(intros)
     opener = block.text.lower().startswith(tuple(lexicon()["item_openers"]))
-    listed = in_list_mostly(doc, index, opens_with_imperative) or in_list_mostly(doc, index, names_money)
-    led = opener or any(map(is_proposal_lead_in, intros)) or listed
+    parent = parent_item(doc, index)
+    led = is_led(doc, index, intros) or (
+        parent is not None and doc.blocks[parent].text.rstrip().endswith(":") and is_led(doc, parent)
+    )
     if not led or len(block.text) < 8:
         return None
     default = "yrkande" if "yrka" in intro.lower() or opener else "åtgärd"
@@ -80,14 +82,42 @@ def item_measure(doc: Document, index: int) -> Measure | None:
     return attach_amount(measure, block.text)
 
 
+def is_led(doc: Document, index: int, intros: list[str] | None = None) -> bool:
+    """Whether a list item proposes: by its opener ("Att …"), a proposal lead-in, or a list of its level that mostly
+    says what to do or what money goes where."""
+    intros = lead_ins(doc, index) if intros is None else intros
+    opener = doc.blocks[index].text.lower().startswith(tuple(lexicon()["item_openers"]))
+    listed = in_list_mostly(doc, index, opens_with_imperative) or in_list_mostly(doc, index, names_money)
+    return opener or any(map(is_proposal_lead_in, intros)) or listed
+
+
+def parent_item(doc: Document, index: int) -> int | None:
+    """The item a sub-item hangs under: the nearest earlier item of its run's first level, when its own marker is of
+    another ("o Accelererad digitalisering." under "• Implementera … genom:")."""
+    start = index
+    while start > 0 and doc.blocks[start - 1].kind == "item":
+        start -= 1
+    top = marker_kind(doc.blocks[start].marker)
+    if marker_kind(doc.blocks[index].marker) == top:
+        return None
+    return next(i for i in range(index - 1, start - 1, -1) if marker_kind(doc.blocks[i].marker) == top)
+
+
 def list_around(doc: Document, index: int) -> list[Block]:
-    """The run of list items that block `index` belongs to."""
+    """The items of block `index`'s level in the run of list items it belongs to: those with its kind of marker
+    ("•" items over "o" sub-items, "1." over "a)"), so sub-items do not outvote their parents."""
     start = stop = index
     while start > 0 and doc.blocks[start - 1].kind == "item":
         start -= 1
     while stop + 1 < len(doc.blocks) and doc.blocks[stop + 1].kind == "item":
         stop += 1
-    return doc.blocks[start : stop + 1]
+    level = marker_kind(doc.blocks[index].marker)
+    return [b for b in doc.blocks[start : stop + 1] if marker_kind(b.marker) == level]
+
+
+def marker_kind(marker: str) -> str:
+    """A list marker with its number or letter generalised: "3." and "12." are one level, "b)" and "a)" another."""
+    return re.sub(r"\d+", "9", re.sub(r"^[a-h]\)$", "a)", marker))
 
 
 def in_list_mostly(doc: Document, index: int, test: Callable[[Block], bool]) -> bool:

@@ -419,6 +419,32 @@ Länets invånare är i genomsnitt äldre än landets.
     assert is_imperative("Säkerställ") and is_imperative("öka") and not is_imperative("vårdplatser")
 
 
+def test_sub_items_neither_outvote_their_list_nor_are_lost():
+    """A word processor's second-level bullet "o" makes sub-items: the imperative list above them still proposes, and
+    the means a proposing item introduces with a colon become measures of their own."""
+    text = """Regionplan 2031–2033 för Region Kronoberg
+
+1 Ekonomin
+
+Kostnaderna har ökat snabbare än intäkterna under flera år och läget är allvarligt för hela regionen.
+
+• Accelerera minskningen av inhyrd bemanning på Växjö lasarett.
+• Implementera en effektiv administration genom:
+o Samlad upphandling av IT-tjänster.
+o Färre chefsnivåer.
+o Gemensamma lokaler.
+• Fortsätt arbetet med digitala vårdbesök.
+
+Länets invånare är i genomsnitt äldre än landets.
+"""
+    doc = extract(text.encode(), "sub-items.txt")
+    items = [b for b in doc.blocks if b.kind == "item"]
+    assert [b.marker for b in items] == ["•", "•", "o", "o", "o", "•"]
+    texts = [m.text for m in doc.measures]
+    assert texts[1] == "Implementera en effektiv administration genom:"
+    assert [t.split()[0] for t in texts] == ["Accelerera", "Implementera", "Samlad", "Färre", "Gemensamma", "Fortsätt"]
+
+
 @pytest.mark.parametrize(
     ("sentence", "proposal"),
     [

@@ -18,7 +18,7 @@ INLINE_BULLET = re.compile("\\s+(?:[•●▪◦■➢►\uf0b7]+)\\s+")
 ITEM_START = re.compile(
     rf"^\s*(?P<marker>(?:{BULLET})+|[-–](?=\s)|\d{{1,2}}(?:\.\d{{1,2}})*[.)](?=\s|[A-ZÅÄÖ])|"
     r"\d{1,2}(?:\.\d{1,2})+(?=\s)|\d{1,2}(?=[ \t]+[A-ZÅÄÖ][a-zåäö])|\d{1,2}(?=[ \t]+[A-ZÅÄÖ]{1,4}[, ])|"
-    r"[a-h]\)(?=\s))\s*(?P<text>.*)$"
+    r"[a-h]\)(?=\s)|o(?=[ \t]+[A-ZÅÄÖ]))\s*(?P<text>.*)$"  # "o": a word processor's second-level bullet
 )
 TRAILING_AMOUNT = re.compile(r"(?<![\d,.])[-−–]?\d{1,3}(?:[ \u00a0]\d{3})*(?:,\d+)?\s*$")
 CELLS_ONLY = re.compile(r"[\s\d,.%−–-]*\d[\s\d,.%−–-]*")
