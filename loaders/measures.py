@@ -68,14 +68,13 @@ def item_measure(doc: Document, index: int) -> Measure | None:
     block = doc.blocks[index]
     intros = lead_ins(doc, index)
     intro = " ".join(intros)
-    opener = block.text.lower().startswith(tuple(lexicon()["item_openers"]))
     parent = parent_item(doc, index)
     led = is_led(doc, index, intros) or (
         parent is not None and doc.blocks[parent].text.rstrip().endswith(":") and is_led(doc, parent)
     )
     if not led or len(block.text) < 8:
         return None
-    default = "yrkande" if "yrka" in intro.lower() or opener else "åtgärd"
+    default = "yrkande" if "yrka" in intro.lower() or has_opener(block) else "åtgärd"
     kind = kind_of(block.text, intro + " " + section_titles(doc, block.section)) or default
     source = "decision" if kind == "beslutsförslag" else "list"
     measure = new_measure(doc, block, clean_item(block.text), kind, source)
@@ -86,33 +85,40 @@ def is_led(doc: Document, index: int, intros: list[str] | None = None) -> bool:
     """Whether a list item proposes: by its opener ("Att …"), a proposal lead-in, or a list of its level that mostly
     says what to do or what money goes where."""
     intros = lead_ins(doc, index) if intros is None else intros
-    opener = doc.blocks[index].text.lower().startswith(tuple(lexicon()["item_openers"]))
     listed = in_list_mostly(doc, index, opens_with_imperative) or in_list_mostly(doc, index, names_money)
-    return opener or any(map(is_proposal_lead_in, intros)) or listed
+    return has_opener(doc.blocks[index]) or any(map(is_proposal_lead_in, intros)) or listed
+
+
+def has_opener(block: Block) -> bool:
+    """Opens as a proposal does ("Att …", "Vi vill …": `item_openers`)."""
+    return block.text.lower().startswith(tuple(lexicon()["item_openers"]))
 
 
 def parent_item(doc: Document, index: int) -> int | None:
     """The item a sub-item hangs under: the nearest earlier item of its run's first level, when its own marker is of
     another ("o Accelererad digitalisering." under "• Implementera … genom:")."""
-    start = index
-    while start > 0 and doc.blocks[start - 1].kind == "item":
-        start -= 1
-    top = marker_kind(doc.blocks[start].marker)
+    run = item_run(doc, index)
+    top = marker_kind(doc.blocks[run.start].marker)
     if marker_kind(doc.blocks[index].marker) == top:
         return None
-    return next(i for i in range(index - 1, start - 1, -1) if marker_kind(doc.blocks[i].marker) == top)
+    return next(i for i in range(index - 1, run.start - 1, -1) if marker_kind(doc.blocks[i].marker) == top)
 
 
-def list_around(doc: Document, index: int) -> list[Block]:
-    """The items of block `index`'s level in the run of list items it belongs to: those with its kind of marker
-    ("•" items over "o" sub-items, "1." over "a)"), so sub-items do not outvote their parents."""
+def item_run(doc: Document, index: int) -> range:
+    """The unbroken run of list items around block `index`."""
     start = stop = index
     while start > 0 and doc.blocks[start - 1].kind == "item":
         start -= 1
     while stop + 1 < len(doc.blocks) and doc.blocks[stop + 1].kind == "item":
         stop += 1
+    return range(start, stop + 1)
+
+
+def list_around(doc: Document, index: int) -> list[Block]:
+    """The items of block `index`'s level in the run of list items it belongs to: those with its kind of marker
+    ("•" items over "o" sub-items, "1." over "a)"), so sub-items do not outvote their parents."""
     level = marker_kind(doc.blocks[index].marker)
-    return [b for b in doc.blocks[start : stop + 1] if marker_kind(b.marker) == level]
+    return [b for b in (doc.blocks[i] for i in item_run(doc, index)) if marker_kind(b.marker) == level]
 
 
 def marker_kind(marker: str) -> str:
