@@ -90,7 +90,7 @@ def is_led(doc: Document, index: int, intros: list[str] | None = None) -> bool:
 
 
 def has_opener(block: Block) -> bool:
-    """Opens as a proposal does ("Att …", "Vi vill …": `item_openers`)."""
+    """Opens as a proposal does ("Att …": `item_openers` in loaders/lexicon/measures.toml)."""
     return block.text.lower().startswith(tuple(lexicon()["item_openers"]))
 
 
