@@ -187,16 +187,22 @@ def listed_title(text: str) -> str:
     return normal_title(re.sub(r"\s*\([^)]*\)\s*$", "", clean_item(text)).rstrip(".:;"))
 
 
-def listed_goals(doc: Document, taken: set[int]) -> list[Goal]:
-    """A list led in by goal words ("Den årliga styrningen utgår från utvecklingsområden …:") names the plan's goals;
-    a later heading that repeats an item's name heads that goal's section."""
-    levels = {}
+def listed_names(doc: Document) -> dict[str, tuple[str, int]]:
+    """The goals a list led in by goal words names ("Den årliga styrningen utgår från utvecklingsområden …:"): each
+    name with its level and the line of its item."""
+    levels: dict[str, tuple[str, int]] = {}
     for index, block in enumerate(doc.blocks):
         if block.kind == "item":
             level = next((lv for lv in map(goal_level, lead_ins(doc, index)) if lv), "")
             title = listed_title(block.text)
             if level and len(title) >= 8:
                 levels.setdefault(title, (level, block.line))
+    return levels
+
+
+def listed_goals(doc: Document, taken: set[int]) -> list[Goal]:
+    """A later heading that repeats a listed goal's name heads that goal's section."""
+    levels = listed_names(doc)
     found = []
     for index, section in enumerate(doc.sections):
         title = normal_title(section.title)
@@ -228,12 +234,15 @@ def template_heading_goal(doc: Document, section: int, goals: dict[int, Goal], s
     return goal if goal and goal.level != "section" else None
 
 
-def goal_for_section(doc: Document, section: int, slots: set[str], chapters: bool = True) -> str:
+def goal_for_section(
+    doc: Document, section: int, slots: set[str], names: dict[str, tuple[str, int]], chapters: bool = True
+) -> str:
     """The goal of the nearest enclosing section that states one (a perspective's "Inriktningsmålet är …" over its
     numbered sub-sections); else, for a repeated slot heading, the goal of the heading it follows; else the nearest
     enclosing section that has a goal. A plain chapter is a goal area only where `chapters` are: a party's or a
     region's plan makes its chapters its goal areas, a committee's annual plan serves the goals its headings state."""
     goals = {g.section: g for g in doc.goals if chapters or g.level != "section"}
+    section_start = section
     if section >= 0 and (slot := template_heading_goal(doc, section, goals, slots)):
         return slot.iri
     chain = []
@@ -242,6 +251,21 @@ def goal_for_section(doc: Document, section: int, slots: set[str], chapters: boo
             chain.append(goals[section])
         section = doc.sections[section].parent
     if not chain:
-        return ""
+        between = goal_between(doc, section_start, goals, names)
+        return between.iri if between else ""
     stated = [g for g in chain if g.level != "section" and g.line != doc.sections[g.section].line]
     return (stated or chain)[0].iri
+
+
+def goal_between(doc: Document, section: int, goals: dict[int, Goal], names: dict[str, tuple[str, int]]) -> Goal | None:
+    """In a flat outline, a heading between the headings of two goals the plan lists serves the goal heading nearest
+    above it: the text from one listed goal area's heading to the next is that area's, whatever sub-headings it holds
+    (a document's own appendices and lists after its last goal area are not)."""
+    if section < 0:
+        return None
+    parent = doc.sections[section].parent
+    siblings = [g for s, g in sorted(goals.items()) if g.level != "section" and doc.sections[s].parent == parent]
+    listed = [g.section for g in siblings if normal_title(doc.sections[g.section].title) in names]
+    before = next((g for g in reversed(siblings) if g.section < section), None)
+    inside = any(s < section for s in listed) and any(s > section for s in listed)
+    return before if before and inside else None

@@ -613,6 +613,43 @@ Vi vill att regionen säljer fastigheten i Ljungby.
     assert [g.label for g in doc.goals].count("Ekonomi i balans") == 1  # the first heading after the list
 
 
+def test_sub_headings_between_two_listed_goal_areas_serve_the_first():
+    text = """Regionplan och budget 2031–2033 för Region Kronoberg
+
+Den årliga styrningen utgår från tre målområden:
+
+• Tillgänglig vård i hela länet
+• Kompetensförsörjning i hela länet
+• Ekonomi i balans
+
+Tillgänglig vård i hela länet
+
+Vi vill att regionen bygger ut vårdcentralen i Alvesta.
+
+Digitala vårdbesök
+
+Vi vill att regionen inför digitala besök på alla vårdcentraler.
+
+Kompetensförsörjning i hela länet
+
+Vi vill att regionen utbildar fler specialistsjuksköterskor.
+
+Ekonomi i balans
+
+Vi vill att regionen sänker kostnaderna för hyrpersonal.
+
+Bolag och stiftelser
+
+Vi vill att regionen säljer aktierna i flygplatsbolaget.
+"""
+    doc = extract(text.encode(), "goal-areas.txt")
+    goals = {g.iri: g.label for g in doc.goals}
+    served = {m.text.split()[4]: goals.get(m.goal, "") for m in doc.measures}
+    assert served["inför"] == "Tillgänglig vård i hela länet"  # under a sub-heading, before the next listed area
+    assert served["utbildar"] == "Kompetensförsörjning i hela länet"
+    assert served["säljer"] == ""  # past the last listed area nothing bounds its text
+
+
 def test_a_colon_lead_in_leads_in_every_sub_headed_list_under_it():
     text = """Regionplan och budget 2031–2033 för Region Kronoberg
 
