@@ -1006,6 +1006,22 @@ Uppdrag till regionstyrelsen och nämnderna 2031:
     ]
 
 
+def test_a_line_cut_off_mid_word_or_after_a_conjunction_is_no_heading():
+    text = """Regionplan 2031 för Region Kronoberg
+
+Ekonomi i balans
+
+För att säkerställa en långsiktig och hållbar eko- • Investeringsramen ska hållas.
+
+Dessa mål kommer att stärka verksamheten och
+
+Vi vill att regionen säljer fastigheten i Ljungby.
+"""
+    doc = extract(text.encode(), "cut-off.txt")
+    assert [s.title for s in doc.sections] == ["Regionplan 2031 för Region Kronoberg", "Ekonomi i balans"]
+    assert {doc.sections[m.section].title for m in doc.measures} == {"Ekonomi i balans"}
+
+
 def test_a_word_several_goals_share_links_a_measure_to_none_of_them():
     text = """Nämndens årsplan 2031
 Hälso- och sjukvårdsnämnd

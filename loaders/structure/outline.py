@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from loaders.records import Block, Document, Section
-from loaders.structure.blocks import SENTENCE_END, YEAR_TOKEN, is_caps, is_column_header
+from loaders.structure.blocks import SENTENCE_END, YEAR_TOKEN, ends_dangling, is_caps, is_column_header
 
 NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)")
 FIGURE = re.compile(r"[<>≤≥±+−–-]?\d+(?:[,.]\d+)?%?")
@@ -28,9 +28,12 @@ def in_numbered_run(blocks: list[Block], i: int) -> bool:
 
 
 def looks_like_title(text: str, limit: int) -> bool:
-    """Short, capitalised, no closing full stop, and not a proposal opening "Att …"."""
+    """Short, capitalised, no closing full stop, not a proposal opening "Att …", and not cut off mid-sentence
+    ("… hållbar eko-", "… stärka verksamheten och": a paragraph's first line that its column's next line continues)."""
     return (
         not re.match(r"Att [a-zåäö]", text)
+        and not re.search(r"\w-$", text)
+        and not ends_dangling(text)
         and len(text) <= limit
         and text[:1].isupper() | text[:1].isdigit()
         and (not SENTENCE_END.search(text) or text.endswith(":") and len(text) < 40)
