@@ -75,3 +75,20 @@ def test_rows_of_titles_and_small_numbers_inside_the_text_are_no_contents():
     rows = "\n".join(["Revision 7", "Patientnämnd 9", "Regionstyrelse 12", "Kulturnämnd 15"])
     prose = [f"Regionen ska utveckla vården i länet, rad {i}." for i in range(60)]
     assert contents_lines([*prose, *rows.split("\n"), "Revision"]) == []
+
+
+def test_a_page_number_printed_with_each_digit_twice_counts_on():
+    lines = pages({10: 88, 20: 99, 30: 1100, 40: 1111}, 50)  # two-column extraction doubling pages 8 … 11
+    assert [lines[i] for i in page_number_lines(lines)] == ["88", "99", "1100", "1111"]
+
+
+def test_a_running_header_joining_the_title_to_each_chapters_name_is_furniture():
+    lines = pages({10: 2, 20: 3, 30: 4, 40: 5}, 50)
+    chapters = ["Inledning", "Politisk inriktning", "Politisk inriktning", "Ekonomi"]
+    for page, (at, chapter) in enumerate(zip((11, 21, 31, 41), chapters, strict=True)):
+        title = "Mål och budget 2031–2033"
+        lines[at] = f"{chapter} / {title}" if page % 2 else f"{title} / {chapter}"
+    lines[25] = "Politisk inriktning / Ekonomi"  # far from any page number: text, whatever it repeats
+    doc = extract(("Mål och budget 2031–2033 för Region Kronoberg\n" + "\n".join(lines)).encode(), "headers.txt")
+    assert sorted(doc.furniture) == [12, 13, 22, 23, 32, 33, 42, 43]  # 1-based, after the title line
+    assert not any("/" in s.title for s in doc.sections)

@@ -26,6 +26,7 @@ MIN_PAGES = 3  # fewer counting lines are as likely a table's cells
 MIN_LINES_PER_PAGE = 8
 MAX_PAGE_STEP = 2  # a page without a number (a picture, a blank page) may be skipped
 HEADER_DISTANCE = 3  # a running header stands this close to a page number
+HEADER_SEPARATOR = re.compile(r"\s+[/|]\s+")
 
 
 def page_number_lines(lines: list[str]) -> list[int]:
@@ -79,10 +80,12 @@ def glued_pages(lines: list[str], chain: list[int]) -> dict[int, int]:
 
 
 def readings(digits: str) -> list[int]:
-    """A page number's value; a number printed twice by a two-column extraction ("22", "1010") may be either."""
+    """A page number's value; a number printed twice by a two-column extraction may be either: the whole number
+    twice ("1010") or each digit twice ("1100" for 10, "33" for 3)."""
     half = len(digits) // 2
-    doubled = len(digits) % 2 == 0 and digits[:half] == digits[half:]
-    return [int(digits), int(digits[:half])] if doubled else [int(digits)] if len(digits) <= 3 else []
+    doubled = len(digits) % 2 == 0 and (digits[:half] == digits[half:] or digits[::2] == digits[1::2])
+    once = digits[:half] if doubled and digits[:half] == digits[half:] else digits[::2]
+    return [int(digits), int(once)] if doubled else [int(digits)] if len(digits) <= 3 else []
 
 
 def shape(line: str) -> str:
@@ -90,11 +93,20 @@ def shape(line: str) -> str:
 
 
 def running_header_lines(lines: list[str], pages: list[int]) -> list[int]:
-    """Short lines of two or more words repeated verbatim next to page numbers on at least MIN_PAGES pages."""
+    """Short lines of two or more words next to page numbers that repeat, on at least MIN_PAGES pages, verbatim or
+    by a part of theirs: a header joins the document's title to its chapter's ("Politisk inriktning / Mål och budget
+    2025–2027", "Mål och budget 2025–2027 / Ekonomi") and only the title repeats on every page."""
     near = {i for p in pages for i in range(p - HEADER_DISTANCE, p + HEADER_DISTANCE + 1) if 0 <= i < len(lines)}
-    beside = Counter(shape(lines[i]) for i in near if is_header_like(lines[i]))
-    repeated = {s for s, n in beside.items() if n >= MIN_PAGES}
-    return [i for i in near if shape(lines[i]) in repeated and i not in pages]
+    header_like = [i for i in near if is_header_like(lines[i]) and i not in pages]
+    beside = Counter(part for i in header_like for part in header_parts(lines[i]))
+    repeated = {part for part, n in beside.items() if n >= MIN_PAGES}
+    return [i for i in header_like if repeated & header_parts(lines[i])]
+
+
+def header_parts(line: str) -> set[str]:
+    """The line, and the parts of two or more words a header's separator (" / ", " | ") divides it into."""
+    parts = {shape(part) for part in HEADER_SEPARATOR.split(line)}
+    return {shape(line)} | {part for part in parts if len(part.split()) >= 2}
 
 
 def is_header_like(line: str) -> bool:
