@@ -151,6 +151,8 @@ def extract_goals(doc: Document) -> Document:
             continue
         if names_global_goal(section.title) or is_column_header(section.title) or FIGURE_CAPTION.match(section.title):
             continue
+        if section.line == doc.title_line and not section.number:  # the title ("Mål och budget 2025–2027"): no goal
+            continue
         goal_titles.add(title)
         if section.line in stated_lines:  # the statement an enclosing section already took as its goal
             continue

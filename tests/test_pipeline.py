@@ -650,6 +650,24 @@ Vi vill att regionen säljer aktierna i flygplatsbolaget.
     assert served["säljer"] == ""  # past the last listed area nothing bounds its text
 
 
+def test_a_title_with_a_goal_word_is_no_goal():
+    text = """Mål och budget 2031–2033
+
+Region Kronoberg
+
+Vi vill att regionen säljer fastigheten i Ljungby.
+
+Målområde: Tillgänglig vård
+
+Vi vill att regionen bygger ut vårdcentralen i Alvesta.
+"""
+    doc = extract(text.encode(), "mal-och-budget.txt")
+    assert doc.title.startswith("Mål och budget")
+    assert [g.label for g in doc.goals] == ["Målområde: Tillgänglig vård"]
+    goals = {g.iri: g.label for g in doc.goals}
+    assert [goals.get(m.goal, "") for m in doc.measures] == ["", "Målområde: Tillgänglig vård"]
+
+
 def test_a_colon_lead_in_leads_in_every_sub_headed_list_under_it():
     text = """Regionplan och budget 2031–2033 för Region Kronoberg
 
