@@ -76,8 +76,9 @@ def main(argv: list[str]) -> int:
         ensure_frontend()
         ensure_browser()
         lint = subprocess.call([str(BIN / "ruff"), "check", str(ROOT)])
+        types = subprocess.call([str(BIN / "mypy")], cwd=ROOT)  # the packages named in pyproject's [tool.mypy]
         tests = subprocess.call([str(BIN / "python"), "-m", "pytest", *rest], cwd=ROOT)
-        return tests or lint
+        return tests or lint or types
     if command == "bench":
         ensure_environment("test,bench")
         return subprocess.call([str(BIN / "python"), "-m", "bench", *rest], cwd=ROOT)

@@ -36,9 +36,10 @@ def resolve(request: Request, entity_id: str | None, what: str = "entity") -> st
     return iri
 
 
-def resolve_given(request: Request, entity_id: str | None, what: str = "entity") -> str:
-    """`resolve` for a parameter that must be given: an empty one is a 400 that says what to pass."""
-    iri = resolve(request, entity_id, what)
+def resolve_given(request: Request, entity_id: str | None, what: str = "entity", kind: str = "") -> str:
+    """`resolve` (`resolve_kind` with a kind) for a parameter that must be given: an empty one is a 400 that says
+    what to pass."""
+    iri = resolve_kind(request, entity_id, kind, what) if kind else resolve(request, entity_id, what)
     if iri is None:
         raise HTTPException(400, f"missing {what} id: pass one such as party/moderaterna (see GET /api/entities)")
     return iri

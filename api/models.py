@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -163,7 +165,7 @@ class Error(BaseModel):
     status: int
 
 
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     "4XX": {"model": Error, "description": "refused: the message says why"},
     "5XX": {"model": Error, "description": "the store or a query worker could not answer"},
 }

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from api import models
-from api.deps import on_store, relation_name, resolve, resolve_kind, store
+from api.deps import on_store, relation_name, resolve, resolve_given, resolve_kind, store
 from api.pagination import Limit, decode, known_cursor, page
 from api.security import WriteKey, upload_name_refusal
 from api.uploads import REQUEST_BODY, received_file
@@ -31,7 +31,7 @@ def proposals(request: Request, limit: Limit = 100, cursor: str | None = None) -
 
 @router.get("/proposals/{slug}", response_model=models.Proposal, summary="One proposal's metadata")
 def proposal(request: Request, slug: str) -> dict:
-    iri = resolve(request, f"proposal/{slug}", "proposal")
+    iri = resolve_given(request, f"proposal/{slug}", "proposal")
     return queries.list_proposals(store(request), [iri])[0]
 
 

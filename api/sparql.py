@@ -53,7 +53,8 @@ def posted_query(request: Request, body: str) -> str | None:
         form = parse_qs(body)
         if "update" in form:
             raise HTTPException(403, "this endpoint is read-only: SPARQL Update is not accepted")
-        return (form.get("query") or [None])[0]
+        query = form.get("query")
+        return query[0] if query else None
     raise HTTPException(
         415,
         "POST the query as application/sparql-query or as a "

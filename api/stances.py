@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from api.deps import resolve_kind, store
+from api.deps import resolve_given, resolve_kind, store
 from api.pagination import decode, page
 from graph import stance_queries as sq
 
@@ -39,22 +39,18 @@ def stances(
     derived."""
     check_choice("kind", kind, sq.KINDS)
     check_choice("polarity", polarity, ("supports", "opposes", "mixed"))
-    filters = {
+    ids = {
         "about": resolve_kind(request, about, "concept", "target"),
         "actor": resolve_kind(request, actor, "party", "actor"),
-        "kind": kind,
         "region": resolve_kind(request, region, "region", "region"),
         "proposal": resolve_kind(request, proposal, "proposal"),
-        "polarity": polarity,
-        "narrower": narrower,
     }
+    filters = {**ids, "kind": kind, "polarity": polarity, "narrower": narrower}
     rows, truncated = sq.find_stances(store(request), limit, **filters)
-    labels = sq.labels_for(store(request), {v for k, v in filters.items() if k in ("about", "actor", "region") and v})
+    labels = sq.labels_for(store(request), {v for k, v in ids.items() if k != "proposal" and v})
+    named = {k: sq.ref(v, labels.get(v)) for k, v in ids.items() if v}
     return {
-        "filters": {
-            k: (sq.ref(v, labels.get(v)) if k in ("about", "actor", "region", "proposal") and v else v)
-            for k, v in filters.items()
-        },
+        "filters": {k: named.get(k, v) for k, v in filters.items()},
         "count": len(rows),
         "truncated": truncated,
         "kinds": {k: sum(1 for r in rows if r["kind"] == k) for k in sq.KINDS},
@@ -73,7 +69,7 @@ def positions(
     """Stances the actor holds (itself or through a coalition or majority it belongs to), per proposal by period,
     and per target a timeline of its polarity; reported stances are what others say about it."""
     check_choice("kind", kind, sq.KINDS)
-    actor = resolve_kind(request, actor_id, "party", "actor")
+    actor = resolve_given(request, actor_id, "actor", kind="party")
     rows, truncated = sq.find_stances(
         store(request), limit, actor=actor, about=resolve_kind(request, about, "concept", "target"), kind=kind
     )

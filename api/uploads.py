@@ -12,11 +12,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, TYPE_CHECKING
 
 from fastapi import HTTPException, Request
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
+
+if TYPE_CHECKING:  # declared for type checkers only
+    from python_multipart.multipart import MultipartCallbacks
 
 FIELD = "file"
 PART_OVERHEAD = 65536  # boundaries and part headers a body may hold beyond the file (also observability.size_refusal)
@@ -70,7 +73,7 @@ class FilePart:
     """python-multipart callbacks: the first `file` part's bytes go to `sink`, up to `limit`; other parts are
     dropped as they arrive, so nothing of the body collects in memory."""
 
-    def __init__(self, sink: BinaryIO, limit: int):
+    def __init__(self, sink: IO[bytes], limit: int):
         self.sink = sink
         self.limit = limit
         self.header: tuple[list[bytes], list[bytes]] = ([], [])
@@ -79,7 +82,7 @@ class FilePart:
         self.found = self.writing = self.ended = False
         self.size = 0
 
-    def callbacks(self) -> dict:
+    def callbacks(self) -> MultipartCallbacks:
         return {
             "on_part_begin": self.headers.clear,
             "on_header_field": lambda data, start, end: self.header[0].append(data[start:end]),

@@ -5,6 +5,8 @@ See docs/evaluation.md for the rules (written from RULES in evaluation.report) a
 
 from __future__ import annotations
 
+from typing import Any
+
 from evaluation.gold import PROSE, GoldMeasure, author_names, gold_measures
 from evaluation.predicted import Predicted, read_measures, read_metadata
 from evaluation.text import containment, normalise, shares_word, stems
@@ -143,7 +145,8 @@ def in_scope(scope: str, source: str) -> bool:
 
 def scope_scores(gold: list[GoldMeasure], predicted: list[Predicted]) -> tuple[dict, dict]:
     """Precision and recall counts per scope, and the core scope's misses and false positives."""
-    counts, problems = {}, {}
+    counts: dict[str, list[int]] = {}
+    problems: dict[str, list] = {}
     for scope in SCOPES:
         g = [m for m in gold if in_scope(scope, m.source)]
         p = [m for m in predicted if in_scope(scope, m.source)]
@@ -162,7 +165,7 @@ def metadata_checks(document: dict, predicted: dict[str, list]) -> dict[str, dic
     """Gold document metadata in the same shape as read_metadata, compared field by field."""
     people = document.get("signatories", [])
     authors = author_names(document)
-    gold = {
+    gold: dict[str, Any] = {
         "region": normalise(document.get("region") or ""),
         "period": list(document.get("period") or []),
         "authors": authors,

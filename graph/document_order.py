@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import bisect
 
+import pyoxigraph as ox
+
 from ontology.terms import in_list, iri_list
 
 
@@ -61,8 +63,13 @@ def matches_per_graph(store, var: str, pattern: str) -> list[tuple[str, int]]:
 
 
 def position(store, iri: str) -> tuple[str, int]:
-    """The cursor's graph and line; LookupError when it is gone (its page can no longer be placed)."""
-    rows = store.select(f"SELECT ?g ?line WHERE {{ GRAPH ?g {{ <{iri}> pkg:sourceLine ?line }} }} LIMIT 1")
+    """The cursor's graph and line; LookupError when it is gone (its page can no longer be placed) or was never an
+    IRI (a hand-made cursor: it goes into the query only as a checked IRI)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        raise LookupError(iri) from None
+    rows = store.select(f"SELECT ?g ?line WHERE {{ GRAPH ?g {{ {node} pkg:sourceLine ?line }} }} LIMIT 1")
     if not rows:
         raise LookupError(iri)
     return rows[0]["g"].value, int(rows[0]["line"].value)

@@ -55,8 +55,8 @@ def extracted(data: bytes, name: str, slug: str | None = None) -> Extracted:
         len(quads),
         len(doc.measures),
         len(doc.goals),
-        ox.serialize(body, format=ox.RdfFormat.N_TRIPLES),
-        ox.serialize(seal, format=ox.RdfFormat.N_TRIPLES),
+        ox.serialize(body, format=ox.RdfFormat.N_TRIPLES) or b"",  # None only when writing to a file
+        ox.serialize(seal, format=ox.RdfFormat.N_TRIPLES) or b"",
     )
 
 
@@ -73,7 +73,12 @@ def with_provenance(doc: Document, quads: list[ox.Quad]) -> list[ox.Quad]:
         line_predicate = ox.NamedNode(PKG + "sourceLine")
         page_predicate = ox.NamedNode(PKG + "sourcePage")
         for quad in quads:
-            if quad.predicate == line_predicate and 1 <= int(quad.object.value) <= len(doc.pages):
-                page = ox.Literal(str(doc.pages[int(quad.object.value) - 1]), datatype=ox.NamedNode(XSD_INTEGER))
+            line = quad.object
+            if (
+                quad.predicate == line_predicate
+                and isinstance(line, ox.Literal)
+                and 1 <= int(line.value) <= len(doc.pages)
+            ):
+                page = ox.Literal(str(doc.pages[int(line.value) - 1]), datatype=ox.NamedNode(XSD_INTEGER))
                 extra.append(ox.Quad(quad.subject, page_predicate, page, graph))
     return quads + extra

@@ -195,7 +195,7 @@ def conflicts(groups) -> set[tuple[str, str]]:
 
 def changes(groups) -> set[tuple[str, str]]:
     """Each party's positions on a target by period; a link wherever one period's polarity flips in the next."""
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for group in groups.values():
         rounds: dict[str, dict[int, list[StanceRow]]] = defaultdict(lambda: defaultdict(list))
         for row in group.values():

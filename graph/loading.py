@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -129,7 +130,7 @@ def ensure_reference_once(store) -> None:
 class NewGraphs:
     """Documents of a folder load whose graph the store does not hold yet, written together by one bulk write."""
 
-    store: object
+    store: Any  # an EmbeddedStore or a RemoteStore
     pending: dict[str, Extracted] = field(default_factory=dict)  # slug → document
     size: int = 0
 
@@ -238,7 +239,7 @@ def write(store, parsed: Parsed, path: Path, new: NewGraphs) -> LoadResult | Tas
     others: not here, beside the writes)."""
     if parsed.error:
         return LoadResult("", str(path), "failed", 0, 0, 0, cause=str(parsed.error))
-    doc = parsed.document
+    doc = parsed.result()
     if doc.slug in new:
         new.write()  # so that the store answers who owns the slug
     slug = choose_slug(store, doc)
@@ -255,6 +256,7 @@ def write_all(
     again = []
     new = NewGraphs(store)
     for count, ((index, task), outcome) in enumerate(zip(todo, parsed, strict=True), start=1):
+        assert isinstance(task.source, Path)  # a folder load reads files
         written = write(store, outcome, task.source, new)
         if isinstance(written, Task):
             again.append((index, written))
@@ -281,7 +283,8 @@ def load_paths(
     results: dict[int, LoadResult] = {}
     todo: list[tuple[int, Task]] = []
     for index, path in enumerate(files):
-        slug = known.get(fingerprint(path))
+        key = fingerprint(path)
+        slug = known.get(key) if key else None
         if slug:
             results[index] = unchanged(store, slug, path)
         else:

@@ -47,7 +47,7 @@ class Limits:
         """POLICYKG_PARSE_TIMEOUT (seconds) and POLICYKG_PARSE_MEMORY_MB; a bad value is named in the ValueError."""
         return cls(
             setting("POLICYKG_PARSE_TIMEOUT", cls.seconds, float, minimum=0.001),
-            setting("POLICYKG_PARSE_MEMORY_MB", cls.memory_mb, int, minimum=0),
+            int(setting("POLICYKG_PARSE_MEMORY_MB", cls.memory_mb, int, minimum=0)),
         )
 
 
@@ -78,6 +78,12 @@ class Parsed:
     name: str
     document: Extracted | None = None
     error: DocumentError | None = None
+
+    def result(self) -> Extracted:
+        """The document's graph, or the error that stopped it raised."""
+        if self.document is None:
+            raise self.error or DocumentError(f"{self.name}: the worker returned nothing")
+        return self.document
 
 
 def context():
@@ -282,6 +288,4 @@ def extract_limited(source: Path, name: str, limits: Limits) -> Extracted:
     (OverLimit) if it fails."""
     with Pool(1, limits) as pool:
         parsed = next(pool.parse([Task(source, name)]))
-    if parsed.error:
-        raise parsed.error
-    return parsed.document
+    return parsed.result()

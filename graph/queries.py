@@ -46,8 +46,10 @@ def ref(iri: str, label: str | None) -> dict:
     return {"id": entity_id(iri), "iri": iri, "label": label or shorten(iri)}
 
 
-def escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+def search_literal(text: str) -> str:
+    """A search text as a SPARQL string, every character escaped (a carriage return once broke the query), its white
+    space folded as labels have it."""
+    return str(ox.Literal(" ".join(text.split())))
 
 
 OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
@@ -67,7 +69,7 @@ def entity_select(kind: str | None, q: str | None) -> str:
     """Labelled entities of a type (or any), optionally by label: the narrower condition first, the other as a
     FILTER EXISTS. The union default graph gives one solution per graph holding a triple, so a join would multiply
     a service minted in hundreds of proposals by its labels in each (2.6M rows for 4,783 services at 1M triples)."""
-    search = f'FILTER(CONTAINS(LCASE(STR(?l)), LCASE("{escape(q)}")))' if q else ""
+    search = f"FILTER(CONTAINS(LCASE(STR(?l)), LCASE({search_literal(q)})))" if q else ""
     ours = f'FILTER(STRSTARTS(STR(?m), "{ID}"))'
     if kind:
         return f"SELECT DISTINCT ?m WHERE {{ ?m a pkg:{kind} {ours} FILTER EXISTS {{ ?m rdfs:label ?l {search} }} }}"
@@ -139,9 +141,10 @@ def ordered_after(store, select: str, key, after: str | None, size: int) -> list
     order = store.memo(select, lambda: sorted(key(r) for r in store.select(select)))
     start = 0
     if after:
-        start = next((i + 1 for i, k in enumerate(order) if k[-1] == after), None)
-        if start is None:
+        found = next((i + 1 for i, k in enumerate(order) if k[-1] == after), None)
+        if found is None:
             raise LookupError(after)
+        start = found
     return [k[-1] for k in order[start : start + size]]
 
 

@@ -112,6 +112,8 @@ class Worker:
 class ProcessRunner:
     """Queries in worker processes over the on-disk store at `path`; `generation` counts the server's writes."""
 
+    loop: asyncio.AbstractEventLoop  # the serving loop, known from the first query on: answers are handed back to it
+
     def __init__(self, path: Path, open_files: int, memory_mb: int, gate: Gate, generation: Callable[[], int]):
         self.path, self.open_files, self.memory_mb = path, open_files, memory_mb
         self.gate, self.generation = gate, generation
@@ -121,7 +123,6 @@ class ProcessRunner:
         self.threads = ThreadPoolExecutor(max_workers=2 * gate.slots, thread_name_prefix="query-wait")
         self.idle = [self.start() for _ in range(gate.slots)]
         self.busy: set[Worker] = set()
-        self.loop: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> Worker:
         return Worker(self.context, self.path, self.open_files, self.generation(), self.memory_mb)

@@ -122,5 +122,5 @@ def serialize_triples(triples: list[ox.Triple], fmt: ox.RdfFormat, prefixes: dic
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
         fmt = ox.RdfFormat.N_TRIPLES if fmt == ox.RdfFormat.N_QUADS else ox.RdfFormat.TURTLE
     if fmt == ox.RdfFormat.TURTLE:
-        return ox.serialize(triples, format=fmt, prefixes=prefixes)
-    return ox.serialize(triples, format=fmt)
+        return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""  # None only when writing to a file
+    return ox.serialize(triples, format=fmt) or b""

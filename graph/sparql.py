@@ -63,7 +63,7 @@ def collect(store, query: str, max_rows: int) -> Result:
         raise QueryRefused(f"malformed SPARQL query: {err}") from None
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]
-        rows = []
+        rows: list[dict] = []
         for row in raw:
             if len(rows) >= max_rows:
                 raise QueryRefused(too_many(max_rows), 413)
@@ -71,7 +71,7 @@ def collect(store, query: str, max_rows: int) -> Result:
         return Result("select", variables, rows, [])
     if isinstance(raw, ox.QueryBoolean):
         return Result("ask", [], [], [], bool(raw))
-    triples = []
+    triples: list[ox.Triple] = []
     for triple in raw:
         if len(triples) >= max_rows:
             raise QueryRefused(too_many(max_rows), 413)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import pyoxigraph as ox
+
 from graph.document_order import in_document_order, one_of
 from graph.queries import actor_and_groups, labels_for, one_value, ref, value
 from ontology.terms import PKG, iri_list
@@ -237,8 +239,9 @@ def pair_keyset(after: str | None) -> str:
     """Keyset pagination over (?a, ?b) pairs; the cursor is "a b" of the last pair seen."""
     if not after:
         return ""
-    a, _, b = after.partition(" ")
-    return f'FILTER(STR(?a) > "{a}" || (STR(?a) = "{a}" && STR(?b) > "{b}"))'
+    first, _, second = after.partition(" ")
+    a, b = str(ox.Literal(first)), str(ox.Literal(second))  # quoted and escaped: a cursor is user input
+    return f"FILTER(STR(?a) > {a} || (STR(?a) = {a} && STR(?b) > {b}))"
 
 
 def conflicts(store, region=None, target=None, actor=None, limit=100, after=None) -> list[dict]:
@@ -282,7 +285,7 @@ def with_support(store, stances: list[dict], most: int = 5) -> list[dict]:
     involved = {s["iri"] for s in stances} | {r["o"].value for r in rows}
     for r in store.select(f"SELECT DISTINCT ?o ?h WHERE {{ VALUES ?o {{ {iri_list(involved)} }} ?o pkg:holder ?h }}"):
         holders[r["o"].value].add(r["h"].value)
-    also = defaultdict(list)
+    also: dict[str, list[dict]] = defaultdict(list)
     for r in sorted(rows, key=lambda r: (int(r["line"].value), r["o"].value)):
         x, o = r["x"].value, r["o"].value
         if holders[o] >= holders[x] and len(also[x]) < most:

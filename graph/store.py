@@ -11,7 +11,7 @@ from pathlib import Path
 try:
     import resource
 except ImportError:  # no `resource` module on Windows: stores open with pyoxigraph's own choice there
-    resource = None
+    resource = None  # type: ignore[assignment]
 
 import pyoxigraph as ox
 
@@ -235,8 +235,9 @@ class EmbeddedStore:
         found: dict[str, str] = {}
         for subject in set(subjects):
             for quad in self.store.quads_for_pattern(ox.NamedNode(subject), prop, None, None):
-                found[subject] = quad.object.value
-                break
+                if not isinstance(quad.object, ox.Triple):
+                    found[subject] = quad.object.value
+                    break
         return found
 
     def size(self) -> int:

@@ -81,7 +81,9 @@ def tab_frames(doc: Document, line: int) -> list[Frame]:
     """Tab tables keep their columns: a cell counts when its column is headed by a frame and a year."""
     columns = doc.lines[line - 1].split("\t")
     entry = committee_named(columns[0])
-    header = tab_header(doc, line, len(columns)) if entry else []
+    if entry is None:
+        return []
+    header = tab_header(doc, line, len(columns))
     out = []
     for name, cell in zip(header[1:], columns[1:], strict=False):
         year = YEAR.search(name)

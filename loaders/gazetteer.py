@@ -46,8 +46,8 @@ class Gazetteer:
         self.compounds.sort(key=lambda pair: -len(pair[0]))
         # the longest key wins, earliest in that order on ties; looked up by length instead of scanned
         self.compound_index: dict[str, Entry] = {}
-        for key, entry in self.compounds:
-            self.compound_index.setdefault(key, entry)
+        for compound, entry in self.compounds:
+            self.compound_index.setdefault(compound, entry)
         self.compound_lengths = sorted({len(k) for k in self.compound_index}, reverse=True)
         self.compound_at = cache(self._compound_in)  # per word: words recur, and the lookup is slow
         self.scanned = lru_cache(maxsize=4096)(self._scan)  # the same block is searched by several extractors

@@ -21,4 +21,4 @@ def is_imperative(word: str) -> bool:
 
 def opens_imperative(text: str) -> bool:
     match = FIRST_WORD.search(text)
-    return bool(match) and match.start() <= 3 and is_imperative(match.group())
+    return match is not None and match.start() <= 3 and is_imperative(match.group())

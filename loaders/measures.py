@@ -303,5 +303,7 @@ def by_sum(block: Block, measure: Measure) -> list[Measure]:
 def restated_by_item(row: Measure, items: list[Measure]) -> bool:
     """A table row whose figure a list item states with its words ("Vårdplatser 55" beside "• … antalet vårdplatser
     … genom en satsning motsvarande 55 miljoner kronor") sums that item up: the item is the measure."""
-    words = set(stems(row.text))
-    return bool(row.amount) and any(abs(m.amount - row.amount) < 0.01 and words & set(stems(m.text)) for m in items)
+    if not row.amount:
+        return False
+    words, amount = set(stems(row.text)), row.amount
+    return any(m.amount is not None and abs(m.amount - amount) < 0.01 and words & set(stems(m.text)) for m in items)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import cache
 from itertools import pairwise
 
@@ -81,14 +81,14 @@ def shorten_title(text: str) -> str:
 
 def detect_region(doc: Document) -> None:
     """The region mentioned most, counting hospitals and municipalities as votes for theirs."""
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = defaultdict(float)
     weights = {"Region": 3.0, "Hospital": 1.0, "Municipality": 0.5}
     finder = gazetteer(("Region", "Hospital", "Municipality"))
     for block in doc.blocks:
         for mention in finder.find(block.text):
             votes[mention.entry.region] += weights[mention.entry.kind]
     if votes:
-        slug = votes.most_common(1)[0][0]
+        slug = max(votes, key=votes.__getitem__)  # the first of equal votes, as mentioned first
         doc.region = Target(entity_iri("region", slug), region_label(slug), "Region")
 
 

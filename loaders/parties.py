@@ -18,7 +18,9 @@ def party_spans(text: str, region: str = "") -> list[tuple[int, int, Entry]]:
     for match in [] if letter_spaced(text) else ABBREVIATION.finditer(text):
         abbr = match.group(1)
         entry = party_by_notation().get(abbr.upper())
-        named = entry and (abbr.isupper() or abbr == "Mp") and in_region(entry, region)
+        if entry is None:
+            continue
+        named = (abbr.isupper() or abbr == "Mp") and in_region(entry, region)
         if named and not any(s <= match.start() < e for s, e, _ in found):
             found.append((match.start(), match.end(), entry))
     found.sort(key=lambda f: f[0])

@@ -153,7 +153,8 @@ def without_openers(text: str) -> str:
 
 def objects(text: str, cue: re.Match) -> list[str]:
     """The phrases after a cue's word ("inrätta en tjänst …", "ta bort generösa fallskärmsavtal")."""
-    end = cue.end() + len(re.match(r"[\wåäö]*", text[cue.end() :]).group())
+    rest = re.match(r"[\wåäö]*", text[cue.end() :])  # the rest of the cue's word
+    end = cue.end() + (rest.end() if rest else 0)
     return enumeration(text[end:].lstrip(" -"))
 
 

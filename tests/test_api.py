@@ -187,6 +187,26 @@ def test_bad_parameters_are_422(client):
             assert bad.status_code == 400 and "cursor" in bad.json()["error"], (path, cursor)
 
 
+def test_a_label_search_with_control_characters_is_a_search_not_a_500(client):
+    """A carriage return broke the SPARQL string the search text went into (found by schemathesis)."""
+    wanted = client.get("/api/entities", params={"type": "Party", "q": "Sjukvårdspartiet Västernorrland"}).json()
+    assert wanted["items"]
+    for q in ("Sjukvårdspartiet\rVästernorrland", "Sjukvårdspartiet\r\n Västernorrland", 'a"\\b\u0085c'):
+        found = client.get("/api/entities", params={"type": "Party", "q": q})
+        assert found.status_code == 200, (q, found.text)
+        assert found.json()["items"] == (wanted["items"] if q.startswith("Sjuk") else [])
+
+
+def test_a_cursor_that_decodes_to_no_iri_is_a_400_not_a_query(client):
+    """A cursor decoding to a double quote ("Ip") or to "> > " ("Pj4g") once broke the SPARQL it went into: a 500."""
+    for cursor in ("Ip", "Pj4g"):
+        for path in ("/api/goals", "/api/measures", "/api/frames"):
+            bad = client.get(path, params={"cursor": cursor})
+            assert bad.status_code == 400 and "cursor" in bad.json()["error"], (path, cursor, bad.text)
+    for path in ("/api/conflicts", "/api/stance-changes"):  # pair cursors ("a b") are compared as quoted strings
+        assert client.get(path, params={"cursor": "IiB8fCB0cnVlIHx8ICI"}).status_code == 200  # '" || true || "'
+
+
 def test_an_empty_id_is_a_400_that_says_what_to_pass(client):
     for path, params in (("/api/neighbours", {"id": ""}), ("/api/paths", {"source": "", "target": ""})):
         response = client.get(path, params=params)

@@ -67,10 +67,15 @@ def test_restart_finds_the_same_data(store_dir):
 
 def test_every_proposal_has_metadata_measures_goals_and_evidence(store_dir):
     store = EmbeddedStore(store_dir, read_only=True)
-    for p in queries.list_proposals(store):
+    proposals = queries.list_proposals(store)
+    for p in proposals:
         assert p["region"] and p["period"] and p["authors"], p["id"]
         assert p["period"][0] <= p["period"][1]
-        assert p["measures"] > 0 and p["goals"] > 0, p["id"]
+        assert p["measures"] > 0, p["id"]
+    # Sörmland's excerpt names its three goal areas only in prose; its headings that held goal words were its title,
+    # a running header and column fragments (docs/evaluation-changelog.md). Every other document states goals.
+    without_goals = sorted(p["id"] for p in proposals if not p["goals"])
+    assert without_goals == ["proposal/m-vfp-kd-c-sormland-2025"]
     missing = store.select(
         "SELECT ?m WHERE { ?m a pkg:Measure . "
         "FILTER NOT EXISTS { ?m pkg:quote ?q ; pkg:sourceLine ?l ; pkg:statedIn ?p } }"
@@ -318,7 +323,7 @@ def test_index_reads_agree_with_their_sparql_twins(store_dir):
     assert labels.keys() == queries.one_value(store, nodes, "rdfs:label").keys()
     for node, label in labels.items():
         assert store.ask(f"ASK {{ <{node}> rdfs:label {ox.Literal(label)} }}") or store.ask(
-            f'ASK {{ <{node}> rdfs:label ?l FILTER(STR(?l) = "{queries.escape(label)}") }}'
+            f"ASK {{ <{node}> rdfs:label ?l FILTER(STR(?l) = {ox.Literal(label)}) }}"
         )
 
 

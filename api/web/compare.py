@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api import stances
-from api.deps import resolve_kind, store
+from api.deps import resolve_given, store
 from api.web.render import form_of, page
 from api.web.views import proposal_ref
 from graph import explorer_queries as eq
@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 
 def compare_data(request: Request, slugs: list[str]) -> dict:
     """Signed amounts per committee and per service for each proposal, side by side, with the bar scale."""
-    iris = [resolve_kind(request, s, "proposal") for s in dict.fromkeys(slugs)]
+    iris = [resolve_given(request, s, "proposal", kind="proposal") for s in dict.fromkeys(slugs)]
     chosen = [proposal_ref(store(request), i) for i in iris]
     tables = {by: eq.amounts(store(request), iris, by) for by in ("committee", "target")} if iris else {}
     biggest = max((abs(v["msek"]) for rows in tables.values() for r in rows for v in r["values"].values()), default=0)

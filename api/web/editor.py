@@ -12,7 +12,7 @@ from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
-from api.deps import resolve, store
+from api.deps import resolve_given, store
 from api.web.render import html, language, wanted
 from graph.queries import labels_for
 from ontology.terms import ONTOLOGY_FILE, PREFIXES, SPARQL_PREFIXES
@@ -144,7 +144,7 @@ def editor_page(request: Request, status: int = 200, **extra) -> HTMLResponse:
 @router.get("/graph", response_class=HTMLResponse)
 def graph_page(request: Request, id: str) -> HTMLResponse:
     """The neighbourhood of one entity (`kind/slug`) as a clickable graph, fed by /api/neighbours; 404 if unknown."""
-    iri = resolve(request, id)
+    iri = resolve_given(request, id)
     label = labels_for(store(request), [iri]).get(iri, id)
     data = {"text": TEXT[language(request)], "entity": id, "label": label}
     return html(request, "graph_view.html", data | {"cytoscape": CYTOSCAPE if vendored(CYTOSCAPE) else None})

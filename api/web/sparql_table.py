@@ -42,6 +42,7 @@ async def sparql_table(request: Request) -> HTMLResponse:
         response = await sparql.execute(as_json(request), query)
     except HTTPException as err:
         return editor_page(request, err.status_code, query=query, error=str(err.detail))
-    if not response.media_type.startswith(JSON):  # CONSTRUCT/DESCRIBE: the Turtle as text
-        return editor_page(request, query=query, graph_text=response.body.decode("utf-8"))
-    return editor_page(request, query=query, result=table(json.loads(response.body)))
+    body = bytes(response.body)
+    if not (response.media_type or "").startswith(JSON):  # CONSTRUCT/DESCRIBE: the Turtle as text
+        return editor_page(request, query=query, graph_text=body.decode("utf-8"))
+    return editor_page(request, query=query, result=table(json.loads(body)))

@@ -53,7 +53,7 @@ def goal_tree(goals: list[dict], parents: dict[str, str], measures: list[dict]) 
         if m["goal"]:
             serving[m["goal"]["iri"]].append(m)
     nodes = {g["iri"]: {**g, "measures": serving[g["iri"]], "children": []} for g in goals}
-    roots = []
+    roots: list[dict] = []
     for g in goals:
         parent = nodes.get(parents.get(g["iri"], ""))
         (parent["children"] if parent else roots).append(nodes[g["iri"]])

@@ -7,8 +7,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
 from loaders.formats import Text, max_unpacked
+
+if TYPE_CHECKING:  # python-docx loads only when a DOCX is read
+    from docx.text.paragraph import Paragraph
 
 MAX_RATIO = 200  # a part whose uncompressed size is this many times its compressed size (XML compresses ~10x)
 MAX_PARTS = 10_000
@@ -60,7 +64,7 @@ def read_docx(data: bytes, name: str) -> Text:
                 block = paragraph_block(paragraph, counters)
                 if block:
                     if block[0] == "heading":
-                        levels[len(blocks)] = heading_level(paragraph.style.name)
+                        levels[len(blocks)] = heading_level(style_name(paragraph))
                     blocks.append(block)
             elif child.tag == W + "tbl":
                 blocks += [("row", row) for row in table_rows(Table(child, document))]
@@ -75,7 +79,7 @@ def paragraph_block(paragraph, counters: dict[tuple[str, int], int]) -> tuple[st
     text = " ".join(paragraph.text.split())
     if not text:
         return None
-    style = paragraph.style.name if paragraph.style is not None else ""
+    style = style_name(paragraph)
     if HEADING_STYLE.match(style):
         return ("heading", text)
     numbering = paragraph._p.find(f"{W}pPr/{W}numPr")
@@ -87,6 +91,10 @@ def paragraph_block(paragraph, counters: dict[tuple[str, int], int]) -> tuple[st
         return ("item", f"• {text}")
     counters.clear()
     return ("para", text)
+
+
+def style_name(paragraph: Paragraph) -> str:
+    return paragraph.style.name if paragraph.style is not None else ""
 
 
 def heading_level(style: str) -> int:

@@ -29,7 +29,7 @@ MIN_LETTERS = 0.8  # of a run line's non-space characters: table rows and figure
 def completes(fragment: str, line: str, vocabulary: set[str]) -> bool:
     """Whether the line's first word ends the fragment as a word the document uses elsewhere."""
     word = FIRST_WORD.match(line.lstrip())
-    return bool(word) and (fragment + word.group()).lower() in vocabulary
+    return word is not None and (fragment + word.group()).lower() in vocabulary
 
 
 def is_prose(line: str) -> bool:

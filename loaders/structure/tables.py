@@ -124,7 +124,9 @@ def is_subheading(block: Block) -> bool:
 
 def runs(blocks: list[Block]) -> list[tuple[int, int]]:
     """Maximal runs of rows, allowing a few sub-headings between two rows; at least two rows each."""
-    out, start, last, gap = [], None, None, 0
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    last = gap = 0
     for i, block in enumerate(blocks):
         if start is not None and (is_column_header(block.text) or is_caption(block.text)):  # heads the next table
             out.append((start, last))
