@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from loaders.goals import goal_for_section, listed_names, slot_titles
+from loaders.goals import goal_for_section, slot_titles
 from loaders.morphology import stems
 from loaders.records import Document, Goal
 from loaders.relations import classify
@@ -30,10 +30,10 @@ def relate(doc: Document) -> Document:
 def link_goals(doc: Document) -> Document:
     """The goal of the enclosing section; failing that, the stated goal whose words it shares most."""
     stated = distinctive([(g, set(stems(g.label))) for g in doc.goals if g.level != "section"])
-    slots, names = slot_titles(doc), listed_names(doc)
+    slots = slot_titles(doc)
     chapters = not doc.authors or any(actor.kind != "Committee" for actor in doc.authors)  # see goal_for_section
     for measure in doc.measures:
-        measure.goal = goal_for_section(doc, measure.section, slots, names, chapters)
+        measure.goal = goal_for_section(doc, measure.section, slots, chapters)
         measure.goal_method = "section" if measure.goal else ""
         if not measure.goal and stated:
             words = set(stems(measure.text))

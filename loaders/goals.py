@@ -179,7 +179,10 @@ def extract_goals(doc: Document) -> Document:
         )
         doc.goals.append(goal)
         by_section[index] = goal
-    doc.goals += listed_goals(doc, {g.section for g in doc.goals})
+    names = listed_names(doc)
+    doc.goals += listed_goals(doc, names, {g.section for g in doc.goals})
+    for goal in doc.goals:
+        goal.listed = normal_title(doc.sections[goal.section].title) in names
     doc.goals.sort(key=lambda g: g.line)
     return doc
 
@@ -202,9 +205,9 @@ def listed_names(doc: Document) -> dict[str, tuple[str, int]]:
     return levels
 
 
-def listed_goals(doc: Document, taken: set[int]) -> list[Goal]:
+def listed_goals(doc: Document, names: dict[str, tuple[str, int]], taken: set[int]) -> list[Goal]:
     """A later heading that repeats a listed goal's name heads that goal's section."""
-    levels = listed_names(doc)
+    levels = dict(names)
     found = []
     for index, section in enumerate(doc.sections):
         title = normal_title(section.title)
@@ -236,30 +239,27 @@ def template_heading_goal(doc: Document, section: int, goals: dict[int, Goal], s
     return goal if goal and goal.level != "section" else None
 
 
-def goal_for_section(
-    doc: Document, section: int, slots: set[str], names: dict[str, tuple[str, int]], chapters: bool = True
-) -> str:
+def goal_for_section(doc: Document, section: int, slots: set[str], chapters: bool = True) -> str:
     """The goal of the nearest enclosing section that states one (a perspective's "Inriktningsmålet är …" over its
     numbered sub-sections); else, for a repeated slot heading, the goal of the heading it follows; else the nearest
     enclosing section that has a goal. A plain chapter is a goal area only where `chapters` are: a party's or a
     region's plan makes its chapters its goal areas, a committee's annual plan serves the goals its headings state."""
     goals = {g.section: g for g in doc.goals if chapters or g.level != "section"}
-    section_start = section
     if section >= 0 and (slot := template_heading_goal(doc, section, goals, slots)):
         return slot.iri
-    chain = []
-    while section >= 0:
-        if section in goals:
-            chain.append(goals[section])
-        section = doc.sections[section].parent
+    chain, at = [], section
+    while at >= 0:
+        if at in goals:
+            chain.append(goals[at])
+        at = doc.sections[at].parent
     if not chain:
-        between = goal_between(doc, section_start, goals, names)
+        between = goal_between(doc, section, goals)
         return between.iri if between else ""
     stated = [g for g in chain if g.level != "section" and g.line != doc.sections[g.section].line]
     return (stated or chain)[0].iri
 
 
-def goal_between(doc: Document, section: int, goals: dict[int, Goal], names: dict[str, tuple[str, int]]) -> Goal | None:
+def goal_between(doc: Document, section: int, goals: dict[int, Goal]) -> Goal | None:
     """In a flat outline, a heading between the headings of two goals the plan lists serves the goal heading nearest
     above it: the text from one listed goal area's heading to the next is that area's, whatever sub-headings it holds
     (a document's own appendices and lists after its last goal area are not)."""
@@ -267,7 +267,7 @@ def goal_between(doc: Document, section: int, goals: dict[int, Goal], names: dic
         return None
     parent = doc.sections[section].parent
     siblings = [g for s, g in sorted(goals.items()) if g.level != "section" and doc.sections[s].parent == parent]
-    listed = [g.section for g in siblings if normal_title(doc.sections[g.section].title) in names]
+    listed = [g.section for g in siblings if g.listed]
     before = next((g for g in reversed(siblings) if g.section < section), None)
     inside = any(s < section for s in listed) and any(s > section for s in listed)
     return before if before and inside else None

@@ -65,6 +65,7 @@ class Goal:
     line: int
     section: int = -1
     parent: str = ""
+    listed: bool = False  # its heading names one of the goals a list of the plan's goal areas names
 
 
 @dataclass

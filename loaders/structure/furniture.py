@@ -83,9 +83,10 @@ def readings(digits: str) -> list[int]:
     """A page number's value; a number printed twice by a two-column extraction may be either: the whole number
     twice ("1010") or each digit twice ("1100" for 10, "33" for 3)."""
     half = len(digits) // 2
-    doubled = len(digits) % 2 == 0 and (digits[:half] == digits[half:] or digits[::2] == digits[1::2])
-    once = digits[:half] if doubled and digits[:half] == digits[half:] else digits[::2]
-    return [int(digits), int(once)] if doubled else [int(digits)] if len(digits) <= 3 else []
+    whole_twice, each_twice = digits[:half] == digits[half:], digits[::2] == digits[1::2]
+    if len(digits) % 2 == 0 and (whole_twice or each_twice):
+        return [int(digits), int(digits[:half] if whole_twice else digits[::2])]
+    return [int(digits)] if len(digits) <= 3 else []
 
 
 def shape(line: str) -> str:
