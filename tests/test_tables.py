@@ -270,3 +270,44 @@ Finansnetto\t-312\t127\t-350
     texts = [m.text for m in extract(text.encode(), "note.txt").measures]
     assert "Tolkservice." in texts
     assert not [t for t in texts if t.startswith("Källa")]
+
+
+def test_rows_under_a_sub_caption_of_percentages_are_indicators_until_one_names_money():
+    text = """Budget 2031–2033
+
+Skatt och utjämning, mnkr
+Budget
+2031 2032 2033
+Skatteintäkter 8 237 8 580 8 922
+Inkomstutjämning 975 1 063 1 129
+Summa skatt och utjämning 9 212 9 643 10 051
+
+Procentuell förändring
+
+Skatt 3,4 4,2 4,0
+Utjämning 2,4 2,4 2,4
+
+Förändringar, mnkr
+
+Satsning kollektivtrafik -10 -10 -10
+Satsning närsjukvård -5 -5 -5
+"""
+    got = rows(text)
+    assert got["Skatt"][1] == got["Utjämning"][1] == "indicator"
+    assert got["Inkomstutjämning"][1] == "" and got["Satsning kollektivtrafik"][1] == ""
+    assert got["Skatt"][0] == [3.4, 4.2, 4.0]
+
+
+def test_a_percentage_caption_merged_into_the_first_row_marks_that_row_too():
+    text = """Budget 2031–2033
+
+Skatt och utjämning, mnkr
+Budget
+2031 2032 2033
+Skatteintäkter 8 237 8 580 8 922
+Procentuell förändring av: Skatt 3,4 4,2 4,0
+Utjämning 2,4 2,4 2,4
+"""
+    got = rows(text)
+    assert got["Procentuell förändring av: Skatt"][1] == got["Utjämning"][1] == "indicator"
+    assert got["Skatteintäkter"][1] == ""

@@ -150,15 +150,24 @@ def back_to_levels(blocks: list[Block], first: int) -> int:
     return first
 
 
+def has_word(lower: str, word: str) -> bool:
+    """The lower-case text holds the word (or phrase) whole, not inside a longer word."""
+    return bool(re.search(rf"(?<![a-zåäö]){re.escape(word)}(?![a-zåäö])", lower))
+
+
 def unit_in(text: str) -> float | None:
     """The MSEK factor of the longest unit phrase in the text, if any."""
-    lower = f" {text.lower()} "
-    found = [
-        (len(word), factor)
-        for word, factor in lexicon("tables")["units"].items()
-        if re.search(rf"(?<![a-zåäö]){re.escape(word)}(?![a-zåäö])", lower)
-    ]
+    lower = text.lower()
+    found = [(len(word), factor) for word, factor in lexicon("tables")["units"].items() if has_word(lower, word)]
     return max(found)[1] if found else None
+
+
+def names_percent(text: str) -> bool:
+    """A caption or sub-caption (no figures but years) whose rows are percentages, not money."""
+    lower = text.lower()
+    return not re.search(r"\d", YEAR.sub("", lower)) and any(
+        has_word(lower, w) for w in lexicon("tables")["percent_words"]
+    )
 
 
 def header_columns(texts: list[str]) -> tuple[list[str], bool]:
@@ -209,7 +218,7 @@ def table_kind(headers: str, width: int, change: bool) -> str:
     statement = any(w in lower for w in [*words["outcome_columns"], *words["statement_titles"]])
     if statement or (width >= words["series_columns"] and not change):
         return "statement"
-    if any(re.search(rf"(?<![a-zåäö]){re.escape(w)}(?![a-zåäö])", lower) for w in words["count_columns"]):
+    if any(has_word(lower, w) for w in words["count_columns"]):
         return "statistic"
     return "comparison" if len({e.iri for e in parties_in(headers)}) >= 2 else "budget"
 
@@ -259,14 +268,17 @@ def assign_roles(doc: Document, table: Table, index: int, seen: set[tuple[str, f
     """Cells and a role for every row of the table; sums are checked on each row's chosen value."""
     group: list[Block] = []
     base: float | None = None
+    percent = False  # under a sub-caption naming percentages ("Procentuell förändring av:") until one names money
     for block in doc.blocks[table.first : table.last + 1]:
         if not is_row_like(block):
+            percent = names_percent(block.text) or (percent and unit_in(block.text) is None)
             continue
         label, tokens = number_tokens(row_text(doc, block))
+        percent = percent or (":" in label and names_percent(label.split(":")[0]))  # a caption the row's line took
         block.kind, block.table = "row", index
         block.cells = split_cells(tokens, len(table.columns), table.change)
         value = block.amount = chosen(table, block.cells)
-        block.role = "" if table.kind == "budget" else table.kind
+        block.role = "indicator" if percent else "" if table.kind == "budget" else table.kind
         block.role = block.role or fixed_role(label, tokens, value, seen)
         if not block.role and is_sum(group, base, value):
             block.role = "total"
