@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from loaders.measures import clean_item, is_proposal_lead_in, lead_ins, lexicon
 from loaders.morphology import stems
-from loaders.records import Block, Document, Goal
+from loaders.records import Block, Document, Goal, Section
 from loaders.structure.blocks import dehyphenate_text, is_column_header
 from loaders.structure.sentences import block_sentences
 from ontology.reference import global_goals
@@ -136,55 +137,79 @@ def title_counts(doc: Document) -> Counter[str]:
     return Counter(normal_title(s.title) for s in doc.sections)
 
 
+@dataclass
+class GoalScan:
+    """What the scan over the headings has seen: titles printed as slots, chapter lines, titles already made a goal
+    (a goal named again is the same goal), statement lines an enclosing section took, and the goals by section."""
+
+    repeated: set[str]
+    chapters: set[int]
+    titles: set[str] = field(default_factory=set)
+    stated: set[int] = field(default_factory=set)
+    by_section: dict[int, Goal] = field(default_factory=dict)
+
+
 def extract_goals(doc: Document) -> Document:
-    """Numbered chapters are section-level goals; headings with goal words get their level."""
-    by_section: dict[int, Goal] = {}
-    repeated = repeated_titles(doc)
-    chapter_lines = marked_chapters(doc)
-    goal_titles: set[str] = set()  # titles already made a goal: a goal named again is the same goal
-    stated_lines: set[int] = set()
-    for index, section in enumerate(doc.sections):
-        level = goal_level(section.title)
-        title = normal_title(section.title)
-        chapter = section.number or section.line in chapter_lines
-        if (not level and not chapter) or (level and (title in repeated or title in goal_titles)):
-            continue
-        if names_global_goal(section.title) or is_column_header(section.title) or FIGURE_CAPTION.match(section.title):
-            continue
-        if section.line == doc.title_line and not section.number:  # the title ("Mål och budget 2025–2027"): no goal
-            continue
-        goal_titles.add(title)
-        if section.line in stated_lines:  # the statement an enclosing section already took as its goal
-            continue
-        label, line = section.title, section.line
-        if re.fullmatch(r"(?i)(målområde|mål|perspektiv)\s*\d*", section.title.strip()):
-            label, line = statement_after(doc, index) or (label, line)
-        else:
-            stated = stated_goal(doc, index)
-            if stated and stated[1] not in stated_lines:
-                (label, line), level = stated, level or "mål"
-                stated_lines.add(line)
-        named = named_by_next_heading(doc, index) if level not in ("", "mål") and line == section.line else None
-        if named is not None:  # "Målområde för Kultur" over "Tillgängligt kulturutbud i hela länet"
-            index, label, line = named, doc.sections[named].title, doc.sections[named].line
-            stated_lines.add(line)
-        parent = by_section.get(section.parent)
-        goal = Goal(
-            entity_iri("goal", f"{doc.slug}-l{line}"),
-            label.rstrip(":"),
-            level or "section",
-            line,
-            index,
-            parent.iri if parent else "",
-        )
-        doc.goals.append(goal)
-        by_section[index] = goal
+    """Numbered chapters are section-level goals; headings with goal words get their level; a heading that repeats a
+    goal area the plan lists heads that area."""
+    scan = GoalScan(repeated_titles(doc), marked_chapters(doc))
+    for index in range(len(doc.sections)):
+        goal = section_goal(doc, index, scan)
+        if goal:
+            doc.goals.append(goal)
+            scan.by_section[goal.section] = goal
     names = listed_names(doc)
     doc.goals += listed_goals(doc, names, {g.section for g in doc.goals})
     for goal in doc.goals:
         goal.listed = normal_title(doc.sections[goal.section].title) in names
     doc.goals.sort(key=lambda g: g.line)
     return doc
+
+
+def heads_goal(doc: Document, section: Section, level: str, scan: GoalScan) -> bool:
+    """A heading with goal words (printed once, not yet a goal) or a chapter of the plan, unless it tags a global goal,
+    names table columns or a figure, or is the document's unnumbered title ("Mål och budget 2025–2027")."""
+    title = normal_title(section.title)
+    chapter = section.number or section.line in scan.chapters
+    if (not level and not chapter) or (level and (title in scan.repeated or title in scan.titles)):
+        return False
+    if names_global_goal(section.title) or is_column_header(section.title) or FIGURE_CAPTION.match(section.title):
+        return False
+    return bool(section.number) or section.line != doc.title_line
+
+
+def section_goal(doc: Document, index: int, scan: GoalScan) -> Goal | None:
+    """The goal a section heads, worded by its statement or the heading it names ("Målområde för Kultur" over
+    "Tillgängligt kulturutbud i hela länet"); None where the heading is no goal or an enclosing goal took it."""
+    section = doc.sections[index]
+    level = goal_level(section.title)
+    if not heads_goal(doc, section, level, scan):
+        return None
+    scan.titles.add(normal_title(section.title))
+    if section.line in scan.stated:
+        return None
+    label, line, level = goal_wording(doc, index, level, scan.stated)
+    named = named_by_next_heading(doc, index) if level not in ("", "mål") and line == section.line else None
+    if named is not None:
+        index, label, line = named, doc.sections[named].title, doc.sections[named].line
+        scan.stated.add(line)
+    parent = scan.by_section.get(section.parent)
+    iri = entity_iri("goal", f"{doc.slug}-l{line}")
+    return Goal(iri, label.rstrip(":"), level or "section", line, index, parent.iri if parent else "")
+
+
+def goal_wording(doc: Document, index: int, level: str, stated: set[int]) -> tuple[str, int, str]:
+    """Label, line and level of a section's goal: the statement after a bare "Målområde 2", else the statement the
+    section opens with (each taken once; it makes the goal a "mål"), else the heading."""
+    section = doc.sections[index]
+    if re.fullmatch(r"(?i)(målområde|mål|perspektiv)\s*\d*", section.title.strip()):
+        label, line = statement_after(doc, index) or (section.title, section.line)
+        return label, line, level
+    found = stated_goal(doc, index)
+    if found and found[1] not in stated:
+        stated.add(found[1])
+        return found[0], found[1], level or "mål"
+    return section.title, section.line, level
 
 
 def listed_title(text: str) -> str:
