@@ -13,7 +13,7 @@ from loaders.lexicons import lexicon as load
 from loaders.morphology import stems
 from loaders.records import Block, Document, Measure
 from loaders.relations import kind_of
-from loaders.structure.blocks import dehyphenate_text, line_at
+from loaders.structure.blocks import BULLETS, dehyphenate_text, line_at
 from loaders.structure.tables import TARGET_VALUE, Table, number_tokens
 from ontology.terms import entity_iri
 
@@ -61,7 +61,7 @@ def is_proposal_lead_in(text: str) -> bool:
 
 
 def clean_item(text: str) -> str:
-    return re.sub(r"^[\s•●▪◦■\-–]+", "", text).strip()
+    return re.sub(rf"^[\s{re.escape(BULLETS)}\-–]+", "", text).strip()
 
 
 def item_measure(doc: Document, index: int) -> Measure | None:

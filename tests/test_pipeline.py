@@ -1060,3 +1060,16 @@ Nämnden ska avsätta medel för hemsjukvård för äldre.
     goals = {g.iri: g.label for g in doc.goals}
     served = {m.text.split()[-1]: goals.get(m.goal, "") for m in doc.measures}
     assert served == {"vård.": "", "äldre.": "Effektmål: Trygg vård för äldre"}
+
+
+@pytest.mark.parametrize("glyph", ["➤", "❖", "·", "→", "○", "✔", "\uf0d8"])
+def test_a_word_processors_bullet_glyphs_open_items_as_a_round_bullet_does(glyph):
+    """Bullets a PDF or Word conversion writes as arrows, diamonds, ticks, a middle dot or a Wingdings private-use
+    character are list items: the same measures as with "•"."""
+
+    def measures(bullet: str) -> list[str]:
+        text = DOC.replace("• Att en", f"{bullet} Att en").replace("• Att primär", f"{bullet} Att primär")
+        return [m.text for m in extract(text.encode(), "bullets.txt").measures]
+
+    assert measures(glyph) == measures("•")
+    assert "Att primärvårdsramen utökas med 40 miljoner kronor under 2031." in measures(glyph)

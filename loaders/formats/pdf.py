@@ -23,7 +23,7 @@ from functools import cache
 from loaders.formats import Text, max_pages
 from loaders.lexicons import lexicon
 
-BULLETS = "•●▪■◦○‣∙·–-*"  # a dash or star is a bullet only when a wide space follows it
+BULLETS = "".join(lexicon("normalise")["bullets"]) + "–-*"  # a dash or star only when a wide space follows it
 NUMBERED = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)])$")
 PAGE_NUMBER = re.compile(
     r"^(?:(?:sida|sid\.?|s\.)\s*)?[-–]?\s*\d{1,4}\s*[-–]?\s*(?:\(\s*\d{1,4}\s*\)|/\s*\d{1,4})?$", re.I

@@ -13,8 +13,9 @@ from itertools import dropwhile, pairwise
 from loaders.lexicons import lexicon as load
 from loaders.records import Block, Document
 
-BULLET = "[•●▪◦■□➢►✓*\uf0b7\uf0a7]"
-INLINE_BULLET = re.compile("\\s+(?:[•●▪◦■➢►\uf0b7]+)\\s+")
+BULLETS = "".join(load("normalise")["bullets"])
+BULLET = f"[{re.escape(BULLETS)}*]"
+INLINE_BULLET = re.compile(rf"\s+(?:[{re.escape(''.join(load('normalise')['inline_bullets']))}]+)\s+")
 ITEM_START = re.compile(
     rf"^\s*(?P<marker>(?:{BULLET})+|[-–](?=\s)|\d{{1,2}}(?:\.\d{{1,2}})*[.)](?=\s|[A-ZÅÄÖ])|"
     r"\d{1,2}(?:\.\d{1,2})+(?=\s)|\d{1,2}(?=[ \t]+[A-ZÅÄÖ][a-zåäö])|\d{1,2}(?=[ \t]+[A-ZÅÄÖ]{1,4}[, ])|"
