@@ -6,9 +6,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from loaders.formats import Text
+from loaders.formats.characters import plain_lines
 from loaders.formats.sniff import sniff
 from loaders.records import Document
 
@@ -39,11 +41,6 @@ def decode(data: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_document(path: Path, slug: str | None = None) -> Document:
-    """Read one file into a Document with its lines, slug and content hash."""
-    return document_from_bytes(path.read_bytes(), path.name, slug)
-
-
 def document_from_bytes(data: bytes, name: str, slug: str | None = None) -> Document:
     text = normalised_text(data, name)
     return Document(
@@ -58,7 +55,14 @@ def document_from_bytes(data: bytes, name: str, slug: str | None = None) -> Docu
 
 
 def normalised_text(data: bytes, name: str) -> Text:
-    """The document's lines in the shape the structure layer reads, whatever format the bytes are."""
+    """The document's lines in the shape the structure layer reads, whatever format the bytes are, with their
+    characters made plain (loaders/formats/characters.py)."""
+    text = format_text(data, name)
+    return replace(text, lines=plain_lines(text.lines))
+
+
+def format_text(data: bytes, name: str) -> Text:
+    """The lines the reader of the bytes' format gives."""
     if not data.strip():
         raise DocumentError(f"{name}: the file is empty")
     kind = sniff(data)

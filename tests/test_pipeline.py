@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 
 from loaders.amounts import money, period_near
@@ -1073,3 +1076,46 @@ def test_a_word_processors_bullet_glyphs_open_items_as_a_round_bullet_does(glyph
 
     assert measures(glyph) == measures("•")
     assert "Att primärvårdsramen utökas med 40 miljoner kronor under 2031." in measures(glyph)
+
+
+EXPORTED = """Förslag till regionplan 2031–2033 samt budget 2031 för Region Dalarna
+
+Liberalerna och Centerpartiet
+
+Hälso- och sjukvårdsnämnden
+
+Vi föreslår att:
+• Fler vårdplatser finansieras vid Mora lasarett med 1 500 miljoner kronor.
+• Hälso- och sjukvårdsnämnden flyttar ansvaret för sjukresor till kollektivtrafiknämnden.
+• Avgiften för fotvård sänks.
+"""
+
+CONVERSION_CHARACTERS = {
+    "decomposed letters": lambda t: unicodedata.normalize("NFD", t),
+    "ligatures": lambda t: t.replace("fi", "\ufb01").replace("fl", "\ufb02"),
+    "soft hyphens": lambda t: re.sub(r"(\w{4})(\w{4,})", "\\1\u00ad\\2", t),
+    "zero-width spaces": lambda t: re.sub(r"(\w{5})(\w{3,})", "\\1\u200b\\2", t),
+    "non-breaking hyphens": lambda t: re.sub(r"(?<=\w)-(?=\w| och)", "\u2011", t),
+    "no-break spaces": lambda t: t.replace(" ", "\u00a0"),
+}
+
+
+@pytest.mark.parametrize("kind", CONVERSION_CHARACTERS)
+def test_characters_a_conversion_writes_read_as_the_plain_ones(kind):
+    """A PDF or word-processor export that writes letters decomposed, ligatures, invisible or non-breaking characters
+    gives the graph of the plain text: the same measures, amounts, authors, region, period and title."""
+
+    def facts(text: str) -> tuple:
+        doc = extract(text.encode(), "characters.txt")
+        measures = [(m.text, m.amount, m.relation) for m in doc.measures]
+        authors = [a.iri for a in doc.authors]
+        return measures, authors, doc.region.iri if doc.region else None, doc.period, doc.title
+
+    assert facts(CONVERSION_CHARACTERS[kind](EXPORTED)) == facts(EXPORTED)
+
+
+def test_a_soft_hyphen_ending_a_line_breaks_a_word_that_is_joined_again():
+    text = DOC.replace("sam-\narbetet", "sam\u00ad\narbetet")
+    doc = extract(text.encode(), "soft.txt")
+    assert any("samarbetet med kommunerna" in b.text for b in doc.blocks)
+    assert all("\u00ad" not in line for line in doc.lines)
