@@ -1119,3 +1119,25 @@ def test_a_soft_hyphen_ending_a_line_breaks_a_word_that_is_joined_again():
     doc = extract(text.encode(), "soft.txt")
     assert any("samarbetet med kommunerna" in b.text for b in doc.blocks)
     assert all("\u00ad" not in line for line in doc.lines)
+
+
+def test_a_money_unit_wrapped_onto_the_next_line_stays_with_its_number():
+    text = """Regionplan 2031–2033 för Region Dalarna
+
+Liberalerna
+
+Vi föreslår följande satsningar:
+• För att motverka psykisk ohälsa bland barn ges ett tillskott om 15
+MSEK till Första linjen.
+• Vårdvalet stärks med 64 miljoner kronor.
+
+Besparingar, mnkr
+Samordnad upphandling, som revisionen uppskattar till motsvarande 100
+MSEK. -60
+Minskad konsultanvändning -10
+"""
+    doc = extract(text.encode(), "wrapped-unit.txt")
+    amounts = {m.text.split(",")[0].split(" ges ")[0]: m.amount for m in doc.measures}
+    assert amounts["För att motverka psykisk ohälsa bland barn"] == 15
+    assert amounts["Samordnad upphandling"] == -60
+    assert -10 in amounts.values()

@@ -91,7 +91,7 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
     if CELLS_ONLY.fullmatch(current):  # bare figures (a wrapped cell, an unlabelled sum) head no labelled row
         return False
     if block.kind == "row":
-        return starts_lower(text)
+        return starts_lower(text) or (current[-1:].isdigit() and unit_wrapped(text))
     if is_column_header(current) or is_caption(current):  # the rows under a header are rows of their own
         return False
     if is_caps(current) and is_caps(text):
@@ -100,6 +100,8 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
         return True
     if starts_lower(text) and not SENTENCE_END.search(current):
         return True
+    if current[-1:].isdigit() and unit_wrapped(text):
+        return True  # "… ges ett tillskott om 15" / "MSEK till Första Linjen": the number's unit wrapped
     if blank_before:
         return False
     if ends_in_amount(current) and re.search(r"[a-zåäö]", current, re.I):
@@ -139,6 +141,15 @@ def is_caption(text: str) -> bool:
 
 def tabbed(text: str) -> bool:
     return text.strip().count("\t") >= 2
+
+
+def unit_wrapped(text: str) -> bool:
+    """The line opens with a money unit in any case ("MSEK. -60", "Mkr till …") and goes on: the unit of a number
+    the line before ends in. A unit alone, or one heading year columns ("Mnkr 2026 2027"), captions a table."""
+    lower = text.strip().lower()
+    units = load("tables")["units"]
+    opening = next((u for u in units if re.match(rf"{re.escape(u)}(?![a-zåäö])", lower)), None)
+    return opening is not None and len(lower) > len(opening) and not is_column_header(text)
 
 
 def is_row_tail(text: str) -> bool:
