@@ -71,6 +71,31 @@ Regionen ska utreda en ny styrmodell.
     assert not [m for m in doc.measures if m.source == "table"]
 
 
+def test_numbered_contents_laid_out_with_spaces_before_the_page_are_furniture():
+    """A contents page a layout-keeping conversion wrote with spaces where the tabs or leaders were ("2. Vision och
+    mål   7"), some entries with dot leaders between them, is furniture, not chapters or budget rows."""
+    body = "\n".join(f"Regionen ska utveckla vården i länet, rad {i}." for i in range(120))
+    text = f"""Mål och budget 2031–2033 för Region Kronoberg
+Innehåll
+1. Inledning.....   3
+1.1 Planeringsförutsättningar   6
+2. Vision och mål   7
+3. En god och nära vård.....   8
+4. En attraktiv arbetsgivare   12
+5. En ekonomi i balans   21
+
+2. Vision och mål
+
+Regionen ska utreda en ny styrmodell.
+
+{body}
+"""
+    doc = extract(text.encode(), "contents.txt")
+    found = [doc.lines[i] for i in contents_lines(doc.lines)]
+    assert "2. Vision och mål   7" in found and "5. En ekonomi i balans   21" in found
+    assert not [m for m in doc.measures if m.source == "table"]
+
+
 def test_rows_of_titles_and_small_numbers_inside_the_text_are_no_contents():
     rows = "\n".join(["Revision 7", "Patientnämnd 9", "Regionstyrelse 12", "Kulturnämnd 15"])
     prose = [f"Regionen ska utveckla vården i länet, rad {i}." for i in range(60)]

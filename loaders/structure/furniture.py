@@ -20,6 +20,7 @@ GLUED_PAGE = re.compile(r"[.!?]\s+(\d{1,3})\s*$")  # a sentence's end, then a pa
 DOT_LEADER = re.compile(r"\.{4,}\s*\d{1,3}\s*$")
 TAB_PAGE = re.compile(r"^[^\t]*\S[^\t]*\t\s*(\d{1,3})\s*$")
 SPACE_PAGE = re.compile(r"^([^\d\t]*[^\W\d]) (\d{1,3})\s*$")  # "Intern kontroll 48": a title without digits
+WIDE_PAGE = re.compile(r"^(\S.*?[^\W\d])\.* {2,}(\d{1,3})\s*$")  # "2. Vision och mål   7": a tab laid out as spaces
 FRONT_SHARE = 10  # contents stand in the document's first tenth
 MAX_CONTENTS_LINE = 140
 MIN_PAGES = 3  # fewer counting lines are as likely a table's cells
@@ -119,12 +120,13 @@ def is_header_like(line: str) -> bool:
 def contents_lines(lines: list[str]) -> list[int]:
     """Table-of-contents entries: a title (of under MAX_CONTENTS_LINE characters) with a dot leader and a page number;
     runs of at least MIN_PAGES "title<TAB>page" lines whose pages never go down (a table's "label<TAB>amount" rows go
-    up and down); and such runs with a space before the page ("Ägardirektiv 47") when they stand at the front of the
-    document and a title of theirs is printed again later as a line's start."""
+    up and down); and such runs with a space before the page ("Ägardirektiv 47", or a wide space after a numbered
+    title: "2. Vision och mål   7") when they stand at the front of the document and a title of theirs is printed again
+    later as a line's start."""
     found = [i for i, line in enumerate(lines) if (m := DOT_LEADER.search(line)) and m.start() < MAX_CONTENTS_LINE]
     found += [i for run in page_runs(lines, TAB_PAGE) for i, _ in run]
     front = len(lines) // FRONT_SHARE
-    for run in page_runs(lines[:front], SPACE_PAGE):
+    for run in [*page_runs(lines[:front], SPACE_PAGE), *page_runs(lines[:front], WIDE_PAGE)]:
         titles = tuple(match.group(1) for _, match in run)
         if len(run) > MIN_PAGES and any(line.startswith(titles) for line in lines[run[-1][0] + 1 :]):
             found += [i for i, _ in run]
