@@ -84,7 +84,7 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "python"), "-m", "bench", *rest], cwd=ROOT)
     if command == "eval":
         ensure_environment("test")
-        return subprocess.call([str(BIN / "policykg"), "eval", *rest], cwd=ROOT)
+        return subprocess.call([str(BIN / "policykg"), "eval", "--variants", *rest], cwd=ROOT)
     print(f"unknown command {command!r}; use one of: serve, test, bench, eval", file=sys.stderr)
     return 2
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from evaluation.report import metric_table, render_markdown
 from evaluation.robustness import render, robustness, robustness_table
 from evaluation.run import evaluate
+from evaluation.variants import render_variants, score_variants
 
 REPO = Path(__file__).resolve().parents[1]
 CHANGELOG = REPO / "docs" / "evaluation-changelog.md"
@@ -20,6 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gold", type=Path, default=REPO / "tests" / "fixtures" / "gold", help="gold *.json")
     parser.add_argument("--json", type=Path, default=REPO / "docs" / "evaluation.json")
     parser.add_argument("--markdown", type=Path, default=REPO / "docs" / "evaluation.md")
+    parser.add_argument(
+        "--variants", action="store_true", help="also score the texts as other converters write them (about a minute)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,9 +34,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def sections(report: dict) -> list[str]:
     """What the markdown holds between the metric table and the scoring rules: robustness on every bundled document,
-    then the changelog of extraction changes."""
+    the conversion variants, then the changelog of extraction changes."""
     changelog = CHANGELOG.read_text("utf-8").splitlines() + [""] if CHANGELOG.is_file() else []
-    return render(report.get("robustness", [])) + changelog
+    return render(report.get("robustness", [])) + render_variants(report.get("variants")) + changelog
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {folder} is not a folder; pass {option} DIR (a source checkout has them)")
             return 2
     report = evaluate(args.corpus, args.gold) | {"robustness": robustness(args.corpus)}
+    if args.variants:
+        report["variants"] = score_variants(args.corpus, args.gold, report)
     markdown = render_markdown(report, sections(report))
     for path, text in ((args.json, json.dumps(report, ensure_ascii=False, indent=1)), (args.markdown, markdown)):
         path.parent.mkdir(parents=True, exist_ok=True)
