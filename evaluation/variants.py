@@ -25,6 +25,7 @@ UNITS = re.compile(r"miljoner kronor|miljoner kr\b|mkr\b|Mkr\b|mnkr\b")
 WORD_INSIDE = re.compile(r"(\w{4})(\w{4,})")
 HYPHEN_IN_WORD = re.compile(r"(?<=\w)-(?=\w| och)")
 NUMBERED = re.compile(r"(?m)^(\s*\d{1,2})\. ")
+NUMBERED_TITLE = re.compile(r"(?m)^(\d{1,2})\.(\s+[A-ZÅÄÖ][^\n.]{3,70})$")  # a numbered line without a full stop
 DASHED_YEARS = re.compile(r"(20\d\d)–(20\d\d)")
 HYPHENED_YEARS = re.compile(r"(20\d\d)-(20\d\d)")
 NEGATIVE = re.compile(r"(?<![\w-])-(?=\d)")
@@ -32,6 +33,16 @@ NEGATIVE = re.compile(r"(?<![\w-])-(?=\d)")
 
 def bullets(glyph: str) -> Callable[[str], str]:
     return lambda text: BULLET_AT_START.sub(lambda m: m.group(1) + (f"{glyph} " if glyph else ""), text)
+
+
+def paged_headers(text: str) -> str:
+    """A running header with its page number ("Regionplan och budget | sida 4") in place of every blank line that
+    falls on a 45-line page boundary: where a PDF conversion prints it, between paragraphs or inside a list."""
+    lines = text.split("\n")
+    return "\n".join(
+        f"Regionplan och budget | sida {i // 45 + 1}" if i % 45 == 0 and not line.strip() else line
+        for i, line in enumerate(lines)
+    )
 
 
 def decomposed(text: str) -> str:
@@ -49,9 +60,7 @@ class Variant:
 VARIANTS = [
     Variant("crlf", "Windows line ends (CR LF)", lambda t: t.replace("\n", "\r\n")),
     Variant("bom", "a byte-order mark before the text", lambda t: "\ufeff" + t),
-    Variant(
-        "decomposed", "letters decomposed (NFD: å as a + combining ring)", lambda t: unicodedata.normalize("NFD", t)
-    ),
+    Variant("decomposed", "letters decomposed (NFD: å as a + combining ring)", decomposed),
     Variant("ligatures", "fi and fl as ligatures (ﬁ ﬂ)", lambda t: t.replace("fi", "\ufb01").replace("fl", "\ufb02")),
     Variant("soft-hyphens", "soft hyphens inside long words", lambda t: WORD_INSIDE.sub("\\1\u00ad\\2", t)),
     Variant("zero-width", "zero-width spaces inside long words", lambda t: WORD_INSIDE.sub("\\1\u200b\\2", t)),
@@ -64,21 +73,15 @@ VARIANTS = [
     Variant("bullet-dash", "every bullet written -", bullets("-")),
     Variant("units-msek", "every money unit written MSEK", lambda t: UNITS.sub("MSEK", t)),
     Variant("units-mnkr", "every money unit written mnkr", lambda t: UNITS.sub("mnkr", t)),
-    Variant(
-        "numbers-paren", 'numbered items as "1)" instead of "1."', lambda t: re.sub(r"(?m)^(\s*\d{1,2})\. ", r"\1) ", t)
-    ),
-    Variant(
-        "years-hyphen", "year ranges with a hyphen (2026-2028)", lambda t: re.sub(r"(20\d\d)–(20\d\d)", r"\1-\2", t)
-    ),
-    Variant(
-        "years-dash", "year ranges with an en dash (2026–2028)", lambda t: re.sub(r"(20\d\d)-(20\d\d)", r"\1–\2", t)
-    ),
+    Variant("numbers-paren", 'numbered items as "1)" instead of "1."', lambda t: NUMBERED.sub(r"\1) ", t)),
+    Variant("titles-undotted", "numbered titles without the dot", lambda t: NUMBERED_TITLE.sub(r"\1\2", t)),
+    Variant("years-hyphen", "year ranges with a hyphen (2026-2028)", lambda t: DASHED_YEARS.sub(r"\1-\2", t)),
+    Variant("years-dash", "year ranges with an en dash (2026–2028)", lambda t: HYPHENED_YEARS.sub(r"\1–\2", t)),
     Variant("tabs-as-spaces", "tabs laid out as three spaces", lambda t: t.replace("\t", "   ")),
     Variant("indented", "every line indented by two spaces", lambda t: re.sub(r"(?m)^(?=\S)", "  ", t)),
     Variant("trailing-spaces", "two spaces after every line", lambda t: re.sub(r"(?m)$", "  ", t)),
-    Variant(
-        "minus-sign", "negative numbers with a minus sign (U+2212)", lambda t: re.sub(r"(?<![\w-])-(?=\d)", "\u2212", t)
-    ),
+    Variant("minus-sign", "negative numbers with a minus sign (U+2212)", lambda t: NEGATIVE.sub("\u2212", t)),
+    Variant("page-headers", "running headers with the page number on blank lines at page breaks", paged_headers),
     Variant("curly-quotes", "typographic quotes and apostrophes", lambda t: t.replace('"', "”").replace("'", "’")),
     Variant(
         "bullets-lost",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from loaders.pipeline import extract
-from loaders.structure.furniture import contents_lines, page_number_lines
+from loaders.structure.furniture import contents_lines, numbered_running_lines, page_number_lines
 
 
 def pages(numbers: dict[int, int], length: int) -> list[str]:
@@ -117,3 +117,14 @@ def test_a_running_header_joining_the_title_to_each_chapters_name_is_furniture()
     doc = extract(("Mål och budget 2031–2033 för Region Kronoberg\n" + "\n".join(lines)).encode(), "headers.txt")
     assert sorted(doc.furniture) == [12, 13, 22, 23, 32, 33, 42, 43]  # 1-based, after the title line
     assert not any("/" in s.title for s in doc.sections)
+
+
+def test_a_running_header_that_carries_the_page_number_is_furniture():
+    """A header printed on every page with only its page number changing ("Regionplan och budget | sida 5"), some
+    pages without it, is furniture; a line of the same shape whose number does not count pages is not."""
+    body = [f"Regionen ska utveckla vården i länet, rad {i}." for i in range(200)]
+    for page, at in ((2, 20), (3, 40), (5, 80), (6, 100), (9, 160)):
+        body[at] = f"Regionplan och budget | sida {page}"
+    body[190] = "Regionplan och budget | sida 4"  # the numbers fall back: no page count
+    found = {body[i] for i in contents_lines(body)} | {body[i] for i in numbered_running_lines(body)}
+    assert found == {f"Regionplan och budget | sida {p}" for p in (2, 3, 5, 6, 9)}

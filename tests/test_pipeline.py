@@ -1141,3 +1141,24 @@ Minskad konsultanvändning -10
     assert amounts["För att motverka psykisk ohälsa bland barn"] == 15
     assert amounts["Samordnad upphandling"] == -60
     assert -10 in amounts.values()
+
+
+def test_a_numbered_chapter_in_capitals_without_a_dot_is_a_numbered_heading():
+    text = """Regionplan 2031–2033 för Region Dalarna
+
+Liberalerna
+
+1 INLEDNING
+
+Regionen står inför stora utmaningar.
+
+2 EN NÄRA VÅRD MED ÖKAD TILLGÄNGLIGHET
+
+Vi föreslår att:
+• Primärvården i glesbygd stärks med 10 miljoner kronor.
+"""
+    doc = extract(text.encode(), "caps.txt")
+    chapters = [(s.number, s.title) for s in doc.sections if s.number]
+    assert chapters == [("1", "INLEDNING"), ("2", "EN NÄRA VÅRD MED ÖKAD TILLGÄNGLIGHET")]
+    goal = next(g for g in doc.goals if g.iri == doc.measures[0].goal)
+    assert goal.label == "EN NÄRA VÅRD MED ÖKAD TILLGÄNGLIGHET"

@@ -19,6 +19,7 @@ INLINE_BULLET = re.compile(rf"\s+(?:[{re.escape(''.join(load('normalise')['inlin
 ITEM_START = re.compile(
     rf"^\s*(?P<marker>(?:{BULLET})+|[-–](?=\s)|\d{{1,2}}(?:\.\d{{1,2}})*[.)](?=\s|[A-ZÅÄÖ])|"
     r"\d{1,2}(?:\.\d{1,2})+(?=\s)|\d{1,2}(?=[ \t]+[A-ZÅÄÖ][a-zåäö])|\d{1,2}(?=[ \t]+[A-ZÅÄÖ]{1,4}[, ])|"
+    r"\d{1,2}(?=[ \t]+[A-ZÅÄÖ]{2}[A-ZÅÄÖ \t,–-]*$)|"  # "6 REGION VÄSTERBOTTEN SKA BLI": a capitals line after a number
     r"[a-h]\)(?=\s)|o(?=[ \t]+[A-ZÅÄÖ]))\s*(?P<text>.*)$"  # "o": a word processor's second-level bullet
 )
 TRAILING_AMOUNT = re.compile(r"(?<![\d,.])[-−–]?\d{1,3}(?:[ \u00a0]\d{3})*(?:,\d+)?\s*$")

@@ -26,8 +26,10 @@ MAX_CONTENTS_LINE = 140
 MIN_PAGES = 3  # fewer counting lines are as likely a table's cells
 MIN_LINES_PER_PAGE = 8
 MAX_PAGE_STEP = 2  # a page without a number (a picture, a blank page) may be skipped
+MAX_HEADER_STEP = 5  # a running header may be left off a few pages (a chapter's first page, a full-page table)
 HEADER_DISTANCE = 3  # a running header stands this close to a page number
 HEADER_SEPARATOR = re.compile(r"\s+[/|]\s+")
+NUMBER_IN_LINE = re.compile(r"\d{1,4}")
 
 
 def page_number_lines(lines: list[str]) -> list[int]:
@@ -105,6 +107,35 @@ def running_header_lines(lines: list[str], pages: list[int]) -> list[int]:
     return [i for i in header_like if repeated & header_parts(lines[i])]
 
 
+def numbered_running_lines(lines: list[str]) -> list[int]:
+    """Short lines printed page after page with only a page number changing ("Regionplan och budget | sida 5",
+    "Sida 3 av 40"): runs of at least MIN_PAGES lines of one shape whose one varying number rises as pages do (by up
+    to MAX_HEADER_STEP, with a page's lines per page between them). A running header or footer with its page's
+    number."""
+    shapes: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
+    for i, line in enumerate(lines):
+        numbers = [int(n) for n in NUMBER_IN_LINE.findall(line)]
+        if numbers and is_header_like(line):
+            shapes[NUMBER_IN_LINE.sub("#", shape(line))].append((i, numbers))
+    return [i for found in shapes.values() for run in page_counting_runs(found) for i in run]
+
+
+def page_counting_runs(found: list[tuple[int, list[int]]]) -> list[list[int]]:
+    """The runs (of line indexes) in which one number column rises from line to line as pages do, the others
+    staying; runs shorter than MIN_PAGES are dropped."""
+    columns = list(zip(*(numbers for _, numbers in found), strict=True))
+    varying = [column for column in columns if len(set(column)) > 1]
+    if len(found) < MIN_PAGES or len(varying) != 1:
+        return []
+    runs = [[found[0][0]]]
+    for (a, b), ((i, _), (j, _)) in zip(pairwise(varying[0]), pairwise(found), strict=True):
+        if 1 <= b - a <= MAX_HEADER_STEP and j - i >= MIN_LINES_PER_PAGE * (b - a):
+            runs[-1].append(j)
+        else:
+            runs.append([j])
+    return [run for run in runs if len(run) >= MIN_PAGES]
+
+
 def header_parts(line: str) -> set[str]:
     """The line, and the parts of two or more words a header's separator (" / ", " | ") divides it into."""
     parts = {shape(part) for part in HEADER_SEPARATOR.split(line)}
@@ -153,7 +184,8 @@ def mark_furniture(doc: Document) -> Document:
     """Record the 1-based lines that are page furniture, and page numbers glued to a line's end; later steps never
     read them as text."""
     pages = page_number_lines(doc.lines)
-    found = [*pages, *running_header_lines(doc.lines, pages), *contents_lines(doc.lines)]
+    found = [*pages, *running_header_lines(doc.lines, pages), *numbered_running_lines(doc.lines)]
+    found += contents_lines(doc.lines)
     doc.furniture = {i + 1 for i in found}
     doc.page_tails = {i + 1: start for i, start in glued_pages(doc.lines, pages).items()}
     return doc
