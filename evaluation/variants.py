@@ -29,20 +29,26 @@ NUMBERED_TITLE = re.compile(r"(?m)^(\d{1,2})\.(\s+[A-ZÅÄÖ][^\n.]{3,70})$")  #
 DASHED_YEARS = re.compile(r"(20\d\d)–(20\d\d)")
 HYPHENED_YEARS = re.compile(r"(20\d\d)-(20\d\d)")
 NEGATIVE = re.compile(r"(?<![\w-])-(?=\d)")
+PAGE_LINES = 45  # the page length the furniture variants assume
 
 
 def bullets(glyph: str) -> Callable[[str], str]:
     return lambda text: BULLET_AT_START.sub(lambda m: m.group(1) + (f"{glyph} " if glyph else ""), text)
 
 
-def paged_headers(text: str) -> str:
-    """A running header with its page number ("Regionplan och budget | sida 4") in place of every blank line that
-    falls on a 45-line page boundary: where a PDF conversion prints it, between paragraphs or inside a list."""
-    lines = text.split("\n")
-    return "\n".join(
-        f"Regionplan och budget | sida {i // 45 + 1}" if i % 45 == 0 and not line.strip() else line
-        for i, line in enumerate(lines)
-    )
+def paged(furniture: str) -> Callable[[str], str]:
+    """Page furniture ({page} for its number) in place of every blank line on a page boundary (every PAGE_LINES
+    lines): where a PDF conversion prints it, between paragraphs or inside a list; a page whose boundary holds text
+    goes without."""
+
+    def rewrite(text: str) -> str:
+        lines = text.split("\n")
+        at_break = {i for i, line in enumerate(lines) if i % PAGE_LINES == 0 and not line.strip()}
+        return "\n".join(
+            furniture.format(page=i // PAGE_LINES + 1) if i in at_break else lines[i] for i in range(len(lines))
+        )
+
+    return rewrite
 
 
 def decomposed(text: str) -> str:
@@ -81,7 +87,8 @@ VARIANTS = [
     Variant("indented", "every line indented by two spaces", lambda t: re.sub(r"(?m)^(?=\S)", "  ", t)),
     Variant("trailing-spaces", "two spaces after every line", lambda t: re.sub(r"(?m)$", "  ", t)),
     Variant("minus-sign", "negative numbers with a minus sign (U+2212)", lambda t: NEGATIVE.sub("\u2212", t)),
-    Variant("page-headers", "running headers with the page number on blank lines at page breaks", paged_headers),
+    Variant("page-numbers", "a bare page number on the blank line at each page break", paged("{page}")),
+    Variant("page-headers", "a running header with the page number at page breaks", paged("Regionplan | sida {page}")),
     Variant("curly-quotes", "typographic quotes and apostrophes", lambda t: t.replace('"', "”").replace("'", "’")),
     Variant(
         "bullets-lost",

@@ -128,3 +128,13 @@ def test_a_running_header_that_carries_the_page_number_is_furniture():
     body[190] = "Regionplan och budget | sida 4"  # the numbers fall back: no page count
     found = {body[i] for i in contents_lines(body)} | {body[i] for i in numbered_running_lines(body)}
     assert found == {f"Regionplan och budget | sida {p}" for p in (2, 3, 5, 6, 9)}
+
+
+def test_page_numbers_a_few_pages_apart_are_still_pages_and_the_pages_between_too():
+    """A document whose numbers are missing on a few pages in a row (pictures, chapter openings) keeps them all as
+    furniture as long as the lines between fill those pages; a number a page's worth of lines too early is none."""
+    lines = [f"Regionen ska utveckla vården i länet, rad {i}." for i in range(400)]
+    for page, at in ((2, 20), (3, 45), (7, 145), (8, 170), (9, 195), (10, 197), (14, 300), (15, 320)):
+        lines[at] = str(page)
+    lines[325] = "17"  # five lines after page 15: not page 17
+    assert [lines[i] for i in page_number_lines(lines)] == ["2", "3", "7", "8", "9", "10", "14", "15"]

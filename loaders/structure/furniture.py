@@ -41,24 +41,43 @@ def page_number_lines(lines: list[str]) -> list[int]:
         for i in range(j - 1, -1, -1):
             line_i, value_i = candidates[i]
             step, gap = value_j - value_i, line_j - line_i
-            if 1 <= step <= MAX_PAGE_STEP and gap >= MIN_LINES_PER_PAGE and len(best[i]) + 1 > len(chain):
+            if pages_apart(step, gap) and len(best[i]) + 1 > len(chain):
                 chain = [*best[i], line_j]
         best.append(chain)
     longest = max(best, key=len, default=[])
     return with_short_pages(candidates, longest) if len(longest) >= MIN_PAGES else []
 
 
+def pages_apart(step: int, gap: int) -> bool:
+    """Two page numbers `step` pages and `gap` lines apart can be a document's: a page or two may lack their number
+    (a chapter's first page, a full-page picture), a few more if the lines between fill as many pages."""
+    if 1 <= step <= MAX_PAGE_STEP:
+        return gap >= MIN_LINES_PER_PAGE
+    return MAX_PAGE_STEP < step <= MAX_HEADER_STEP and gap >= MIN_LINES_PER_PAGE * step
+
+
 def with_short_pages(candidates: list[tuple[int, int]], chain: list[int]) -> list[int]:
-    """The chain with the pages it skipped that stand where they belong: a number-only line between pages N and
-    N + 2 reading N + 1 is that page, however few lines it holds (a chapter's title page, a page of pictures)."""
+    """The chain with the pages it skipped that stand where they belong: number-only lines between pages N and N + k
+    reading N + 1 … N + k - 1 in order are those pages, however few lines they hold (a chapter's title page, a page
+    of pictures)."""
     values: dict[int, set[int]] = defaultdict(set)  # a line's readings ("1010" reads 1010 or 10)
     for line, value in candidates:
         values[line].add(value)
     filled = list(chain)
     for a, b in pairwise(chain):
-        skipped = skipped_page(values, a, b)
-        filled += [line for line, v in candidates if a < line < b and v in skipped][:1]
+        skipped = skipped_pages(values, a, b)
+        last = min(skipped, default=0) - 1
+        for line in sorted({line for line, _ in candidates if a < line < b}):
+            following = [v for v in values[line] if v in skipped and v > last]
+            if following:
+                filled.append(line)
+                last = min(following)
     return sorted(filled)
+
+
+def skipped_pages(values: dict[int, set[int]], a: int, b: int) -> set[int]:
+    """The page numbers that lie between the page-number lines `a` and `b`, by their readings."""
+    return {v for low in values[a] for high in values[b] if high - low <= MAX_HEADER_STEP for v in range(low + 1, high)}
 
 
 def skipped_page(values: dict[int, set[int]], a: int, b: int) -> set[int]:
@@ -129,7 +148,7 @@ def page_counting_runs(found: list[tuple[int, list[int]]]) -> list[list[int]]:
         return []
     runs = [[found[0][0]]]
     for (a, b), ((i, _), (j, _)) in zip(pairwise(varying[0]), pairwise(found), strict=True):
-        if 1 <= b - a <= MAX_HEADER_STEP and j - i >= MIN_LINES_PER_PAGE * (b - a):
+        if pages_apart(b - a, j - i):
             runs[-1].append(j)
         else:
             runs.append([j])
