@@ -29,6 +29,7 @@ NUMBERED_TITLE = re.compile(r"(?m)^(\d{1,2})\.(\s+[A-ZÅÄÖ][^\n.]{3,70})$")  #
 DASHED_YEARS = re.compile(r"(20\d\d)–(20\d\d)")
 HYPHENED_YEARS = re.compile(r"(20\d\d)-(20\d\d)")
 NEGATIVE = re.compile(r"(?<![\w-])-(?=\d)")
+LAST_FIGURE = re.compile(r"(?m)(?<=[a-zåäö] )(\d{1,3}(?:,\d+)?)$")  # a row's figure after its label
 PAGE_LINES = 45  # the page length the furniture variants assume
 
 
@@ -86,6 +87,7 @@ VARIANTS = [
     Variant("tabs-as-spaces", "tabs laid out as three spaces", lambda t: t.replace("\t", "   ")),
     Variant("indented", "every line indented by two spaces", lambda t: re.sub(r"(?m)^(?=\S)", "  ", t)),
     Variant("trailing-spaces", "two spaces after every line", lambda t: re.sub(r"(?m)$", "  ", t)),
+    Variant("plus-signs", "a row's last positive figure with a plus sign (+64)", lambda t: LAST_FIGURE.sub(r"+\1", t)),
     Variant("minus-sign", "negative numbers with a minus sign (U+2212)", lambda t: NEGATIVE.sub("\u2212", t)),
     Variant("page-numbers", "a bare page number on the blank line at each page break", paged("{page}")),
     Variant("page-headers", "a running header with the page number at page breaks", paged("Regionplan | sida {page}")),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NUMBER = r"[-−–]?\d{1,3}(?:[ \u00a0]\d{3}){1,2}(?:,\d+)?(?!\d)|[-−–]?\d+(?:[,.]\d+)?"
+from loaders.structure.blocks import SIGN
+
+NUMBER = rf"{SIGN}?\d{{1,3}}(?:[ \u00a0]\d{{3}}){{1,2}}(?:,\d+)?(?!\d)|{SIGN}?\d+(?:[,.]\d+)?"
 UNITS = {
     "miljarder": 1000.0,
     "miljard": 1000.0,
@@ -111,7 +113,7 @@ def sign_hint(text: str, amount: Amount) -> int:
     return 1 if any(cue in before for cue in signs["positive"]) else 0
 
 
-CELL = re.compile(r"^[-−–]?\d+(?:[,.]\d+)?%?$")
+CELL = re.compile(rf"^{SIGN}?\d+(?:[,.]\d+)?%?$")
 
 
 def cells(text: str) -> tuple[str, list[str]]:
@@ -123,7 +125,7 @@ def cells(text: str) -> tuple[str, list[str]]:
     found: list[str] = []
     while tokens and CELL.match(tokens[-1]):
         token = tokens.pop()
-        if found and re.fullmatch(r"\d{3}(?:,\d+)?", found[-1]) and re.fullmatch(r"[-−–]?\d{1,3}", token):
+        if found and re.fullmatch(r"\d{3}(?:,\d+)?", found[-1]) and re.fullmatch(rf"{SIGN}?\d{{1,3}}", token):
             found[-1] = token + found[-1]
         else:
             found.append(token)

@@ -13,6 +13,7 @@ from functools import cache
 from loaders.amounts import cells, to_float
 from loaders.lexicons import lexicon as load
 from loaders.records import Document
+from loaders.structure.blocks import SIGN
 from ontology.reference import Entry, committees
 
 YEAR = re.compile(r"\b(20\d\d)\b")
@@ -72,7 +73,7 @@ def tab_header(doc: Document, line: int, width: int) -> list[str]:
     """The nearest tab-separated line above with as many columns: the table's column names."""
     for number in range(line - 1, max(0, line - 40), -1):
         columns = doc.lines[number - 1].split("\t")
-        if len(columns) == width and not any(re.fullmatch(r"[-−–\d ,.]+", c.strip()) for c in columns[1:] if c):
+        if len(columns) == width and not any(re.fullmatch(r"[-−–+\d ,.]+", c.strip()) for c in columns[1:] if c):
             return columns
     return []
 
@@ -87,7 +88,7 @@ def tab_frames(doc: Document, line: int) -> list[Frame]:
     out = []
     for name, cell in zip(header[1:], columns[1:], strict=False):
         year = YEAR.search(name)
-        if year and re.search(r"(?i)budget|plan|ram", name) and re.fullmatch(r"[-−–]?[\d ]+(?:,\d+)?", cell.strip()):
+        if year and re.search(r"(?i)budget|plan|ram", name) and re.fullmatch(rf"{SIGN}?[\d ]+(?:,\d+)?", cell.strip()):
             out.append(Frame(entry, int(year.group(1)), to_float(cell), line, doc.lines[line - 1].strip()))
     return allocations(out)
 

@@ -311,3 +311,19 @@ Utjämning 2,4 2,4 2,4
     got = rows(text)
     assert got["Procentuell förändring av: Skatt"][1] == got["Utjämning"][1] == "indicator"
     assert got["Skatteintäkter"][1] == ""
+
+
+def test_a_plus_sign_on_a_change_is_a_positive_figure():
+    text = """Budget 2031
+
+Förändring av ramar, mnkr 2031
+
+Vårdval vårdcentral +64
+Vårdplatser +55,5
+Effektivisering -99
+"""
+    got = rows(text)
+    assert got["Vårdval vårdcentral"][0] == [64] and got["Vårdplatser"][0] == [55.5]
+    assert got["Effektivisering"][0] == [-99]
+    amounts = {m.text: m.amount for m in extract(text.encode(), "plus.txt").measures}
+    assert amounts == {"Vårdval vårdcentral.": 64, "Vårdplatser.": 55.5, "Effektivisering.": -99}

@@ -22,8 +22,9 @@ ITEM_START = re.compile(
     r"\d{1,2}(?=[ \t]+[A-ZÅÄÖ]{2}[A-ZÅÄÖ \t,–-]*$)|"  # "6 REGION VÄSTERBOTTEN SKA BLI": a capitals line after a number
     r"[a-h]\)(?=\s)|o(?=[ \t]+[A-ZÅÄÖ]))\s*(?P<text>.*)$"  # "o": a word processor's second-level bullet
 )
-TRAILING_AMOUNT = re.compile(r"(?<![\d,.])[-−–]?\d{1,3}(?:[ \u00a0]\d{3})*(?:,\d+)?\s*$")
-CELLS_ONLY = re.compile(r"[\s\d,.%−–-]*\d[\s\d,.%−–-]*")
+SIGN = "[-−–+]"  # a figure's sign as printed: hyphen, minus, en dash, or a plus on a change ("+64")
+TRAILING_AMOUNT = re.compile(rf"(?<![\d,.]){SIGN}?\d{{1,3}}(?:[ \u00a0]\d{{3}})*(?:,\d+)?\s*$")
+CELLS_ONLY = re.compile(r"[\s\d,.%−–+-]*\d[\s\d,.%−–+-]*")
 SENTENCE_END = re.compile(r"[.!?:;]['”\")]*$")
 YEAR_TOKEN = re.compile(r"(?:19|20)\d\d")
 UNWRAPPED = 1.5  # a line this many times the typical width was never wrapped

@@ -17,12 +17,12 @@ from loaders.frames import committee_named
 from loaders.lexicons import lexicon
 from loaders.parties import parties_in
 from loaders.records import Block, Document
-from loaders.structure.blocks import is_caption, is_column_header
+from loaders.structure.blocks import SIGN, is_caption, is_column_header
 
 TARGET_VALUE = re.compile(r"[≥≤]\s*\d")  # "≥70 %": an indicator's target value, not money
-NUMBER_TOKEN = re.compile(r"^[-−–]?\d+(?:,\d+)?$")
+NUMBER_TOKEN = re.compile(rf"^{SIGN}?\d+(?:,\d+)?$")
 YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
-ENDS_IN_NUMBER = re.compile(r"[-−–]?\d+(?:,\d+)?\s*(?:mkr|mnkr|tkr|msek)?\s*$", re.I)
+ENDS_IN_NUMBER = re.compile(rf"{SIGN}?\d+(?:,\d+)?\s*(?:mkr|mnkr|tkr|msek)?\s*$", re.I)
 MAX_BETWEEN = 2  # sub-headings ("Kostnadsreduceringar") a table may hold between two rows
 SHORT = 90  # a sub-heading, caption or level line inside a table is at most this long
 PREAMBLE = 3  # blocks before the first row that may hold the caption, the unit and the header
@@ -52,7 +52,7 @@ def row_text(doc: Document, block: Block) -> str:
     if "\t" not in source or " ".join(source.split()) != " ".join(block.text.split()):
         return block.text
     cells = [c.strip() for c in source.split("\t")]
-    return " ".join(c.replace(" ", "") if re.fullmatch(r"[-−–]?[\d ]+(?:,\d+)?", c) else c for c in cells if c)
+    return " ".join(c.replace(" ", "") if re.fullmatch(rf"{SIGN}?[\d ]+(?:,\d+)?", c) else c for c in cells if c)
 
 
 def number_tokens(text: str) -> tuple[str, list[str]]:
@@ -84,7 +84,7 @@ def valid_number(tokens: list[str]) -> bool:
     if not rest:
         return True
     groups = all(re.fullmatch(r"\d{3}", t) for t in rest[:-1]) and re.fullmatch(r"\d{3}(?:,\d+)?", rest[-1])
-    return bool(re.fullmatch(r"[-−–]?\d{1,3}", head) and groups)
+    return bool(re.fullmatch(rf"{SIGN}?\d{{1,3}}", head) and groups)
 
 
 def split_cells(tokens: list[str], count: int, change: bool) -> list[float]:
@@ -102,7 +102,7 @@ def greedy_groups(tokens: list[str]) -> list[str]:
     """Right to left, a 3-digit token after a short one is its thousands group ("3 770" is one number)."""
     out: list[str] = []
     for token in reversed(tokens):
-        if out and re.fullmatch(r"\d{3}(?:,\d+)?", out[-1].split()[0]) and re.fullmatch(r"[-−–]?\d{1,3}", token):
+        if out and re.fullmatch(r"\d{3}(?:,\d+)?", out[-1].split()[0]) and re.fullmatch(rf"{SIGN}?\d{{1,3}}", token):
             out[-1] = f"{token} {out[-1]}"
         else:
             out.append(token)
