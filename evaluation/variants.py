@@ -81,6 +81,7 @@ VARIANTS = [
     Variant("units-msek", "every money unit written MSEK", lambda t: UNITS.sub("MSEK", t)),
     Variant("units-mnkr", "every money unit written mnkr", lambda t: UNITS.sub("mnkr", t)),
     Variant("numbers-paren", 'numbered items as "1)" instead of "1."', lambda t: NUMBERED.sub(r"\1) ", t)),
+    Variant("numbers-tab", "a tab after every item or title number (1.<TAB>)", lambda t: NUMBERED.sub("\\1.\t", t)),
     Variant("titles-undotted", "numbered titles without the dot", lambda t: NUMBERED_TITLE.sub(r"\1\2", t)),
     Variant("years-hyphen", "year ranges with a hyphen (2026-2028)", lambda t: DASHED_YEARS.sub(r"\1-\2", t)),
     Variant("years-dash", "year ranges with an en dash (2026–2028)", lambda t: HYPHENED_YEARS.sub(r"\1–\2", t)),

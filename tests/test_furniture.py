@@ -138,3 +138,9 @@ def test_page_numbers_a_few_pages_apart_are_still_pages_and_the_pages_between_to
         lines[at] = str(page)
     lines[325] = "17"  # five lines after page 15: not page 17
     assert [lines[i] for i in page_number_lines(lines)] == ["2", "3", "7", "8", "9", "10", "14", "15"]
+
+
+def test_contents_a_word_processor_exports_with_a_tab_after_the_number_are_furniture():
+    lines = ["Innehåll", "1.\tInledning\t3", "2.\tVision och mål\t7", "3.\tEn nära vård\t8", "4.\tEkonomi\t12"]
+    lines += [f"Regionen ska utveckla vården i länet, rad {i}." for i in range(100)]
+    assert [lines[i] for i in contents_lines(lines)] == lines[1:5]

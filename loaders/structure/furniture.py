@@ -18,7 +18,7 @@ PAGE_NUMBER = re.compile(
 )
 GLUED_PAGE = re.compile(r"[.!?]\s+(\d{1,3})\s*$")  # a sentence's end, then a page number
 DOT_LEADER = re.compile(r"\.{4,}\s*\d{1,3}\s*$")
-TAB_PAGE = re.compile(r"^[^\t]*\S[^\t]*\t\s*(\d{1,3})\s*$")
+TAB_PAGE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\t)?[^\t]*\S[^\t]*\t\s*(\d{1,3})\s*$")  # "2.\tVision\t7" too
 SPACE_PAGE = re.compile(r"^([^\d\t]*[^\W\d]) (\d{1,3})\s*$")  # "Intern kontroll 48": a title without digits
 WIDE_PAGE = re.compile(r"^(\S.*?[^\W\d])\.* {2,}(\d{1,3})\s*$")  # "2. Vision och mål   7": a tab laid out as spaces
 FRONT_SHARE = 10  # contents stand in the document's first tenth
