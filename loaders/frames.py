@@ -13,7 +13,7 @@ from functools import cache
 from loaders.amounts import cells, to_float
 from loaders.lexicons import lexicon as load
 from loaders.records import Document
-from loaders.structure.blocks import SIGN
+from loaders.structure.blocks import SIGN, cell_texts, has_cells
 from ontology.reference import Entry, committees
 
 YEAR = re.compile(r"\b(20\d\d)\b")
@@ -72,7 +72,7 @@ def header_years(doc: Document, line: int) -> list[int]:
 def tab_header(doc: Document, line: int, width: int) -> list[str]:
     """The nearest tab-separated line above with as many columns: the table's column names."""
     for number in range(line - 1, max(0, line - 40), -1):
-        columns = doc.lines[number - 1].split("\t")
+        columns = cell_texts(doc.lines[number - 1])
         if len(columns) == width and not any(re.fullmatch(r"[-−–+\d ,.]+", c.strip()) for c in columns[1:] if c):
             return columns
     return []
@@ -80,7 +80,7 @@ def tab_header(doc: Document, line: int, width: int) -> list[str]:
 
 def tab_frames(doc: Document, line: int) -> list[Frame]:
     """Tab tables keep their columns: a cell counts when its column is headed by a frame and a year."""
-    columns = doc.lines[line - 1].split("\t")
+    columns = cell_texts(doc.lines[line - 1])
     entry = committee_named(columns[0])
     if entry is None:
         return []
@@ -113,10 +113,10 @@ def column_frames(doc: Document, label: str, values: list[str], line: int, quote
 def extract_frames(doc: Document) -> Document:
     """Tab tables are read line by line (their columns survive); other tables block by block."""
     for number, line in enumerate(doc.lines, start=1):
-        if "\t" in line.strip():
+        if has_cells(line):
             doc.frames += tab_frames(doc, number)
     for block in doc.blocks:
-        if "\t" not in doc.lines[block.line - 1].strip():
+        if not has_cells(doc.lines[block.line - 1]):
             label, values = cells(block.text)
             doc.frames += column_frames(doc, label, values, block.line, block.raw)
     return doc

@@ -13,6 +13,7 @@ from loaders.lexicons import lexicon as load
 from loaders.parties import parties_in
 from loaders.read import slug_for
 from loaders.records import Actor, Document, Target
+from loaders.structure.blocks import cell_texts, has_cells
 from ontology.reference import Entry, party_by_notation
 from ontology.terms import entity_iri
 
@@ -157,7 +158,7 @@ def signatures(doc: Document) -> list[Actor]:
             party = party_by_notation().get(match.group("abbr").upper())
             if party:
                 found.append(person(match.group("name"), party, next_role(lines, i), i + 1))
-        elif "\t" in line.strip() and i + 1 < len(lines):
+        elif has_cells(line) and i + 1 < len(lines):
             found += column_signatures(line, lines[i + 1], i + 1, doc_region(doc))
         elif match := GROUP_HEADER.match(line):
             found += group_signatures(match.group("party"), lines, i, doc_region(doc))
@@ -183,8 +184,8 @@ def next_role(lines: list[str], i: int) -> str:
 
 
 def column_signatures(names_line: str, parties_line: str, line: int, region: str) -> list[Actor]:
-    names = [n.strip() for n in names_line.split("\t") if n.strip()]
-    party_names = [p.strip() for p in parties_line.split("\t") if p.strip()]
+    names = [n for n in cell_texts(names_line) if n]
+    party_names = [p for p in cell_texts(parties_line) if p]
     if len(names) < 2 or len(names) != len(party_names):
         return []
     entries = [parties_in(p, region) for p in party_names]

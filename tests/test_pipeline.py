@@ -272,6 +272,21 @@ def test_frame_tables_become_observations_per_committee_and_year():
     }
 
 
+def test_a_table_laid_out_with_wide_spaces_keeps_its_columns_as_a_tab_table_does():
+    """A layout-keeping conversion writes runs of spaces where a tab table has tabs; its columns are the same."""
+    laid_out = TABLES.replace(
+        "Nämnd\tRam 2030\tFörändring\tRam 2031", "Nämnd          Ram 2030   Förändring   Ram 2031"
+    )
+    laid_out = laid_out.replace("sjukvårdsnämnd\t4 100\t\t4 250,5", "sjukvårdsnämnd    4 100      +150,5       4 250,5")
+    tabbed = TABLES.replace("\t\t4 250,5", "\t+150,5\t4 250,5")
+    frames = [
+        {(f.committee.notation, f.year): f.amount for f in extract(t.encode(), "f.txt").frames}
+        for t in (laid_out, tabbed)
+    ]
+    assert frames[0] == frames[1]
+    assert frames[0][("HSN", 2030)] == 4100 and frames[0][("HSN", 2031)] == 4250.5
+
+
 def test_net_costs_written_as_negatives_are_frames_of_their_size():
     text = "Budget 2031–2033\n\nNettokostnad per nämnd\nMnkr 2031 2032 2033\nRegionstyrelsen -10 852,6 -11 250,2 -0,0\n"
     doc = extract(text.encode(), "net.txt")

@@ -1,8 +1,9 @@
 """Characters a conversion writes in place of plain ones, made plain for every format: composed letters (NFC: "å",
 not "a" and a combining ring), typographic ligatures spelled out ("ﬁ" → "fi"), every kind of space a space, hyphen
-look-alikes a hyphen, and invisible format characters (zero-width spaces, joiners, direction marks) dropped; a soft
-hyphen ending a line is the hyphen of a word broken there, elsewhere it is dropped. Without this a party name, a
-hospital or a thousands group written with one such character is not recognised (docs/evaluation-changelog.md)."""
+look-alikes a hyphen, invisible format characters (zero-width spaces, joiners, direction marks) dropped, trailing
+spaces dropped; a soft hyphen ending a line is the hyphen of a word broken there, elsewhere it is dropped. Without
+this a party name, a hospital or a thousands group written with one such character is not recognised
+(docs/evaluation-changelog.md)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def plain_line(line: str) -> str:
     stripped = text.rstrip()
     if stripped.endswith(SOFT_HYPHEN):
         text = stripped[:-1] + "-"
-    return text.replace(SOFT_HYPHEN, "")
+    return text.replace(SOFT_HYPHEN, "").rstrip(" ")  # trailing spaces say nothing and skew line widths
 
 
 def plain_lines(lines: list[str]) -> list[str]:

@@ -141,8 +141,22 @@ def is_caption(text: str) -> bool:
     return len(text) <= 80 and bool(unit_words().search(text.strip()))
 
 
+CELL_GAP = re.compile(r"\t| {3,}")  # a tab, or the run of spaces a layout-keeping conversion writes in its place
+
+
+def cell_texts(line: str) -> list[str]:
+    """A line's cells: the texts between its tabs or wide gaps (one cell when it has none); a leading tab leaves an
+    empty first cell (a header's corner), leading spaces are indentation."""
+    return [cell.strip() for cell in CELL_GAP.split(line.rstrip().lstrip(" "))]
+
+
+def has_cells(line: str, gaps: int = 1) -> bool:
+    """The line holds at least `gaps` tabs or wide gaps between its texts."""
+    return len(CELL_GAP.findall(line.strip())) >= gaps
+
+
 def tabbed(text: str) -> bool:
-    return text.strip().count("\t") >= 2
+    return has_cells(text, 2)
 
 
 def unit_wrapped(text: str) -> bool:

@@ -17,7 +17,7 @@ from loaders.frames import committee_named
 from loaders.lexicons import lexicon
 from loaders.parties import parties_in
 from loaders.records import Block, Document
-from loaders.structure.blocks import SIGN, is_caption, is_column_header
+from loaders.structure.blocks import SIGN, cell_texts, has_cells, is_caption, is_column_header
 
 TARGET_VALUE = re.compile(r"[≥≤]\s*\d")  # "≥70 %": an indicator's target value, not money
 NUMBER_TOKEN = re.compile(rf"^{SIGN}?\d+(?:,\d+)?$")
@@ -49,9 +49,9 @@ def row_text(doc: Document, block: Block) -> str:
     """A row as text; a row printed on one tab-separated line keeps each cell whole ("6 599" → "6599"), since its tabs,
     not its spaces, divide the numbers."""
     source = doc.lines[block.line - 1] if 0 < block.line <= len(doc.lines) else ""
-    if "\t" not in source or " ".join(source.split()) != " ".join(block.text.split()):
+    if not has_cells(source) or " ".join(source.split()) != " ".join(block.text.split()):
         return block.text
-    cells = [c.strip() for c in source.split("\t")]
+    cells = cell_texts(source)
     return " ".join(c.replace(" ", "") if re.fullmatch(rf"{SIGN}?[\d ]+(?:,\d+)?", c) else c for c in cells if c)
 
 
