@@ -92,6 +92,12 @@ VARIANTS = [
     Variant("minus-sign", "negative numbers with a minus sign (U+2212)", lambda t: NEGATIVE.sub("\u2212", t)),
     Variant("page-numbers", "a bare page number on the blank line at each page break", paged("{page}")),
     Variant("page-headers", "a running header with the page number at page breaks", paged("Regionplan | sida {page}")),
+    Variant(
+        "page-footers",
+        "a footer with a wide gap before the page number at page breaks",
+        paged("Region Dalarna          {page}"),
+    ),
+    Variant("page-of", 'a footer "Sida N av 60" at page breaks', paged("Sida {page} av 60")),
     Variant("curly-quotes", "typographic quotes and apostrophes", lambda t: t.replace('"', "”").replace("'", "’")),
     Variant(
         "bullets-lost",
