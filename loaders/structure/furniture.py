@@ -80,19 +80,14 @@ def skipped_pages(values: dict[int, set[int]], a: int, b: int) -> set[int]:
     return {v for low in values[a] for high in values[b] if high - low <= MAX_HEADER_STEP for v in range(low + 1, high)}
 
 
-def skipped_page(values: dict[int, set[int]], a: int, b: int) -> set[int]:
-    """The page number that lies between the page-number lines `a` and `b`, by their readings (N and N + 2)."""
-    return {v + 1 for v in values[a]} & {v - 1 for v in values[b]}
-
-
 def glued_pages(lines: list[str], chain: list[int]) -> dict[int, int]:
-    """Page numbers glued to a page's last sentence ("… och digitalisering. 7"): between pages N and N + 2 with no
-    line of its own for N + 1, the line that ends a sentence and then reads N + 1 carries that page's number. Maps a
-    0-based line to the offset where its number starts."""
+    """Page numbers glued to a page's last sentence ("… och digitalisering. 7"): between two page numbers with a page
+    missing (N and N + 2), the last line that ends a sentence and then reads a missing page carries that page's
+    number. Maps a 0-based line to the offset where its number starts."""
     values = {i: set(readings(m[1])) for i in chain if (m := PAGE_NUMBER.match(lines[i]))}
     glued = {}
     for a, b in pairwise(chain):
-        missing = skipped_page(values, a, b)
+        missing = skipped_pages(values, a, b)
         for i in range(b - 1, a, -1):
             match = GLUED_PAGE.search(lines[i])
             if match and int(match[1]) in missing:
