@@ -103,7 +103,8 @@ VARIANTS = [
         "bullets-lost",
         "every bullet dropped (a conversion that loses the glyphs)",
         bullets(""),
-        known_gap="a list without markers reads as short paragraphs; its items are not told from headings",
+        known_gap="in hard-wrapped text a list without markers reads as paragraphs (text with one line per paragraph"
+        " finds it again)",
     ),
 ]
 BY_NAME = {v.name: v for v in VARIANTS}

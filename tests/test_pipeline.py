@@ -1177,3 +1177,36 @@ Vi föreslår att:
     assert chapters == [("1", "INLEDNING"), ("2", "EN NÄRA VÅRD MED ÖKAD TILLGÄNGLIGHET")]
     goal = next(g for g in doc.goals if g.iri == doc.measures[0].goal)
     assert goal.label == "EN NÄRA VÅRD MED ÖKAD TILLGÄNGLIGHET"
+
+
+def test_a_list_whose_bullets_were_lost_in_one_line_paragraph_text_is_still_a_list():
+    """Text that writes each paragraph on one line: short lines that follow each other with no blank line, after a
+    title, are the items of a list (its bullets lost in conversion), not headings; lines apart stay paragraphs."""
+    paragraph = "Regionen behöver en långsiktig plan för vården i hela länet och det arbetet ska börja nu. " * 5
+    text = f"""Regionplan 2031–2033 för Region Dalarna
+
+Liberalerna
+
+{paragraph}
+
+Förslag
+
+Inför vårdval inom barn- och ungdomspsykiatrin
+Skapa fler kliniska karriärvägar i vården
+Stärk primärvården i glesbygd med 10 miljoner kronor
+
+{paragraph}
+
+Ekonomi i balans
+
+{paragraph}
+"""
+    doc = extract(text.encode(), "unmarked.txt")
+    items = [b.text for b in doc.blocks if b.kind == "item"]
+    assert items == [
+        "Inför vårdval inom barn- och ungdomspsykiatrin",
+        "Skapa fler kliniska karriärvägar i vården",
+        "Stärk primärvården i glesbygd med 10 miljoner kronor",
+    ]
+    assert {m.text for m in doc.measures} >= set(items)
+    assert "Ekonomi i balans" in [s.title for s in doc.sections]

@@ -28,6 +28,8 @@ CELLS_ONLY = re.compile(r"[\s\d,.%−–+-]*\d[\s\d,.%−–+-]*")
 SENTENCE_END = re.compile(r"[.!?:;]['”\")]*$")
 YEAR_TOKEN = re.compile(r"(?:19|20)\d\d")
 UNWRAPPED = 1.5  # a line this many times the typical width was never wrapped
+UNWRAPPED_WIDTH = 10_000  # the typical width of text that never wraps
+PARAGRAPH_LINE = 250  # a line longer than this was never wrapped to a page
 DOUBLE_SPACED = 0.8  # share of lines followed by one blank line, and of lines near the typical width
 JOIN_WORDS = {"och", "eller", "samt", "respektive", "till", "som"}
 
@@ -181,11 +183,18 @@ def is_caps(text: str) -> bool:
 
 
 def typical_width(doc: Document) -> int:
-    """The common line length of a hard-wrapped document (0 for one-paragraph-per-line text)."""
+    """The common line length of a hard-wrapped document; 10,000 (no line reaches it) for text that writes each
+    paragraph on one line, where a line's width says nothing about wrapping."""
     lengths = sorted(len(line) for line in doc.lines if 30 <= len(line.strip()) <= 200)
-    if len(lengths) < 20:
-        return 10_000
+    if len(lengths) < 20 or unwrapped(doc):
+        return UNWRAPPED_WIDTH
     return lengths[int(len(lengths) * 0.6)]
+
+
+def unwrapped(doc: Document) -> bool:
+    """Most of the text stands in lines far longer than any page is wide: one line per paragraph."""
+    total = sum(len(line) for line in doc.lines)
+    return total > 0 and sum(len(line) for line in doc.lines if len(line) > PARAGRAPH_LINE) >= total / 2
 
 
 def double_spaced(doc: Document, typical: int) -> bool:
@@ -233,7 +242,46 @@ def blocks(doc: Document) -> list[Block]:
         if out[-1].kind == "row":
             out[-1].kind = "para"
         mark_row(out[-1])
-    return [with_label_unwrapped(tidy(b)) for b in out]
+    found = [with_label_unwrapped(tidy(b)) for b in out]
+    return unmarked_lists(found) if unwrapped(doc) else found
+
+
+def unmarked_lists(found: list[Block]) -> list[Block]:
+    """In text that writes each paragraph on one line, two or more lines that follow each other with no blank line
+    between, after a lead-in or a title (or after such a list), are the items of a list whose bullets the conversion
+    lost ("Förslag" / "En bättre introduktion för nya medarbetare" / "Skapa fler kliniska karriärvägar i vården")."""
+    listing = False  # the block before is an item of such a list
+    for before, block, after in zip([None, *found[:-1]], found, [*found[1:], None], strict=True):
+        run_starts = is_list_line(after) and adjacent(block, after) and (leads_in(before) or listing)
+        if is_list_line(block) and (listing and adjacent(before, block) or run_starts):
+            block.kind, block.marker, listing = "item", "", True
+        else:
+            listing = False
+    return found
+
+
+def adjacent(first: Block | None, second: Block | None) -> bool:
+    """The second block starts on the line right after the first one ends."""
+    if first is None or second is None:
+        return False
+    last = first.starts[-1][1] if first.starts else first.line
+    return second.line == last + 1
+
+
+def is_list_line(block: Block | None) -> bool:
+    """A one-line paragraph that can be a list item: two words or more, a capital first, no column header."""
+    if block is None or block.kind != "para" or block.starts:
+        return False
+    text = block.text
+    return 8 <= len(text) <= 200 and len(text.split()) >= 2 and text[:1].isupper() and not is_column_header(text)
+
+
+def leads_in(block: Block | None) -> bool:
+    """A lead-in ("… följande:") or a title-like line (short, no full stop) that a list may follow."""
+    if block is None or block.kind not in ("para", "item"):
+        return False
+    text = block.text.rstrip()
+    return text.endswith(":") or (len(text) <= 120 and not SENTENCE_END.search(text))
 
 
 def with_label_unwrapped(block: Block) -> Block:
