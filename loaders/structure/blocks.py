@@ -161,13 +161,18 @@ def tabbed(text: str) -> bool:
     return has_cells(text, 2)
 
 
+@cache
+def unit_opening() -> re.Pattern[str]:
+    units = sorted(load("tables")["units"], key=len, reverse=True)
+    return re.compile(r"(?:" + "|".join(map(re.escape, units)) + r")(?![a-zåäö])", re.I)
+
+
 def unit_wrapped(text: str) -> bool:
     """The line opens with a money unit in any case ("MSEK. -60", "Mkr till …") and goes on: the unit of a number
     the line before ends in. A unit alone, or one heading year columns ("Mnkr 2026 2027"), captions a table."""
-    lower = text.strip().lower()
-    units = load("tables")["units"]
-    opening = next((u for u in units if re.match(rf"{re.escape(u)}(?![a-zåäö])", lower)), None)
-    return opening is not None and len(lower) > len(opening) and not is_column_header(text)
+    line = text.strip()
+    opening = unit_opening().match(line)
+    return opening is not None and len(line) > opening.end() and not is_column_header(text)
 
 
 def is_row_tail(text: str) -> bool:
@@ -183,10 +188,10 @@ def is_caps(text: str) -> bool:
 
 
 def typical_width(doc: Document) -> int:
-    """The common line length of a hard-wrapped document; 10,000 (no line reaches it) for text that writes each
-    paragraph on one line, where a line's width says nothing about wrapping."""
+    """The common line length of a hard-wrapped document; UNWRAPPED_WIDTH (no line reaches it) where too few lines
+    tell it."""
     lengths = sorted(len(line) for line in doc.lines if 30 <= len(line.strip()) <= 200)
-    if len(lengths) < 20 or unwrapped(doc):
+    if len(lengths) < 20:
         return UNWRAPPED_WIDTH
     return lengths[int(len(lengths) * 0.6)]
 
@@ -212,7 +217,8 @@ def double_spaced(doc: Document, typical: int) -> bool:
 
 def blocks(doc: Document) -> list[Block]:
     """Group segments into blocks; mark items and rows that end in an amount."""
-    typical = typical_width(doc)
+    one_line_paragraphs = unwrapped(doc)  # then a line's width says nothing about wrapping
+    typical = UNWRAPPED_WIDTH if one_line_paragraphs else typical_width(doc)
     breaking = 2 if double_spaced(doc, typical) else 1  # blank lines that end a paragraph
     out: list[Block] = []
     blank_before = True
@@ -243,7 +249,7 @@ def blocks(doc: Document) -> list[Block]:
             out[-1].kind = "para"
         mark_row(out[-1])
     found = [with_label_unwrapped(tidy(b)) for b in out]
-    return unmarked_lists(found) if unwrapped(doc) else found
+    return unmarked_lists(found) if one_line_paragraphs else found
 
 
 def unmarked_lists(found: list[Block]) -> list[Block]:
