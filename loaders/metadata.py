@@ -10,7 +10,7 @@ from itertools import pairwise
 from loaders.frames import committee_named
 from loaders.gazetteer import gazetteer
 from loaders.lexicons import lexicon as load
-from loaders.parties import parties_in
+from loaders.parties import parties_in, party_spans
 from loaders.read import slug_for
 from loaders.records import Actor, Document, Target
 from loaders.structure.blocks import cell_texts, has_cells
@@ -26,6 +26,9 @@ BUDGET_WITH_PLAN = re.compile(r"\b(20\d\d)\b[^.\n]{0,40}?\bplan\w*\s+(?:för\s+)
 NAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}"
 NAME_WITH_PARTY = re.compile(rf"^\s*(?P<name>{NAME})\s*\((?P<abbr>[A-ZÅÄÖa-z]{{1,5}})\)\s*$")
 NAME_ONLY = re.compile(rf"^\s*(?P<name>{NAME})\s*$")
+# a row of four or more capitalised words and nothing else: perhaps two-word names side by side over their parties
+NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?"
+NAME_ROW = re.compile(rf"^\s*{NAME_WORD}(?: {NAME_WORD}){{3,}}\s*$")
 NAME_WITH_ROLE = re.compile(rf"^\s*(?P<name>{NAME}),\s*(?P<role>[a-zåäö0-9].{{2,80}})$")
 GROUP_HEADER = re.compile(r"^\s*(?P<party>[A-ZÅÄÖ][a-zåäö]+(?:\s[A-ZÅÄÖ][a-zåäö]+)?)\s+i\s+\w+:\s*$")
 
@@ -160,6 +163,8 @@ def signatures(doc: Document) -> list[Actor]:
                 found.append(person(match.group("name"), party, next_role(lines, i), i + 1))
         elif has_cells(line) and i + 1 < len(lines):
             found += column_signatures(line, lines[i + 1], i + 1, doc_region(doc))
+        elif NAME_ROW.match(line) and i + 1 < len(lines):
+            found += spaced_signatures(line, lines[i + 1], i + 1, doc_region(doc))
         elif match := GROUP_HEADER.match(line):
             found += group_signatures(match.group("party"), lines, i, doc_region(doc))
         elif (match := NAME_ONLY.match(line)) and (role := next_role(lines, i)):
@@ -192,6 +197,20 @@ def column_signatures(names_line: str, parties_line: str, line: int, region: str
     if not all(len(e) == 1 and re.fullmatch(NAME, n) for e, n in zip(entries, names, strict=True)):
         return []
     return [person(n, e[0], "", line) for n, e in zip(names, entries, strict=True)]
+
+
+def spaced_signatures(names_line: str, parties_line: str, line: int, region: str) -> list[Actor]:
+    """A name row over a party row set with single spaces ("Anna Ek Per Berg" over "Moderaterna Liberalerna"): when
+    the party row is nothing but N parties and the name row has 2N words, each pair of words is one party's signer."""
+    spans = party_spans(parties_line, region)
+    words = names_line.split()
+    rest = parties_line
+    for start, end, _ in reversed(spans):
+        rest = rest[:start] + rest[end:]
+    if len(spans) < 2 or len(words) != 2 * len(spans) or rest.strip(" ,"):
+        return []
+    names = [" ".join(words[k : k + 2]) for k in range(0, len(words), 2)]
+    return [person(n, entry, "", line) for n, (_, _, entry) in zip(names, spans, strict=True)]
 
 
 def group_signatures(party_text: str, lines: list[str], i: int, region: str) -> list[Actor]:

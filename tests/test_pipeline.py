@@ -764,6 +764,26 @@ Gruppledare
     ]
 
 
+def test_a_row_of_names_over_a_row_of_parties_set_with_single_spaces_signs_one_name_per_party():
+    text = """Regionplan 2031–2033 för Region Kronoberg
+
+Vi vill att regionen inrättar en hälsocentral i Lessebo.
+
+Anna Ek Per-Olof Berg Lisa Holm
+Moderaterna Liberalerna Centerpartiet
+
+Karin Lind Olle Berg
+Moderaterna har länge drivit frågan
+"""
+    doc = extract(text.encode(), "signed.txt")
+    people = [(p.label, p.member_of.rsplit("/", 1)[-1], p.line) for p in doc.signatories]
+    assert people == [
+        ("Anna Ek", "moderaterna", 5),
+        ("Per-Olof Berg", "liberalerna", 5),
+        ("Lisa Holm", "centerpartiet", 5),
+    ]
+
+
 def test_the_pipeline_refuses_a_step_placed_before_what_it_reads():
     from loaders.pipeline import STEPS, check_order
 
