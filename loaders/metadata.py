@@ -24,7 +24,9 @@ PLAN_NAME = re.compile(
 YEAR_RANGE = re.compile(r"\b(20\d\d)\s*[–—-]\s*(20\d\d)\b")
 BUDGET_WITH_PLAN = re.compile(r"\b(20\d\d)\b[^.\n]{0,40}?\bplan\w*\s+(?:för\s+)?(?:år\s+)?(20\d\d)\s*[–—-]\s*(20\d\d)")
 NAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}"
-NAME_WITH_PARTY = re.compile(rf"^\s*(?P<name>{NAME})\s*\((?P<abbr>[A-ZÅÄÖa-z]{{1,5}})\)\s*$")
+NAME_PARTY = re.compile(rf"(?P<name>{NAME})\s*\((?P<abbr>[A-ZÅÄÖa-z]{{1,5}})\)")
+# "Anna Ek (M)", perhaps with her role after it on the same line ("Anna Ek (M) regionstyrelsens ordförande")
+NAME_WITH_PARTY = re.compile(rf"^\s*(?P<name>{NAME})\s*\((?P<abbr>[A-ZÅÄÖa-z]{{1,5}})\)\s*(?P<role>[a-zåäö].{{2,80}})?$")
 NAME_ONLY = re.compile(rf"^\s*(?P<name>{NAME})\s*$")
 # a row of four or more capitalised words and nothing else: perhaps two-word names side by side over their parties
 NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?"
@@ -157,10 +159,12 @@ def signatures(doc: Document) -> list[Actor]:
     found: list[Actor] = []
     lines = doc.lines
     for i, line in enumerate(lines):
-        if match := NAME_WITH_PARTY.match(line):
+        if line.count("(") >= 2 and (row := row_signatures(line, i + 1)):
+            found += row  # "Elin Norén (S) Sofia Jarl (C) Birgitta Sacrédeus (KD)"
+        elif (match := NAME_WITH_PARTY.match(line)) and (not match["role"] or is_role(match["role"])):
             party = party_by_notation().get(match.group("abbr").upper())
             if party:
-                found.append(person(match.group("name"), party, next_role(lines, i), i + 1))
+                found.append(person(match.group("name"), party, match["role"] or next_role(lines, i), i + 1))
         elif has_cells(line) and i + 1 < len(lines):
             found += column_signatures(line, lines[i + 1], i + 1, doc_region(doc))
         elif NAME_ROW.match(line) and i + 1 < len(lines):
@@ -184,8 +188,12 @@ def first_of_each(people: list[Actor]) -> list[Actor]:
 
 def next_role(lines: list[str], i: int) -> str:
     following = next((t.strip() for t in lines[i + 1 : i + 3] if t.strip()), "")
-    words = lexicon()["role_words"]
-    return following if any(w in following.lower() for w in words) and len(following) < 80 else ""
+    return following if is_role(following) else ""
+
+
+def is_role(text: str) -> bool:
+    """A short text naming an office ("Gruppledare", "regionstyrelsens ordförande")."""
+    return any(w in text.lower() for w in lexicon()["role_words"]) and len(text) < 80
 
 
 def column_signatures(names_line: str, parties_line: str, line: int, region: str) -> list[Actor]:
@@ -197,6 +205,17 @@ def column_signatures(names_line: str, parties_line: str, line: int, region: str
     if not all(len(e) == 1 and re.fullmatch(NAME, n) for e, n in zip(entries, names, strict=True)):
         return []
     return [person(n, e[0], "", line) for n, e in zip(names, entries, strict=True)]
+
+
+def row_signatures(line: str, number: int) -> list[Actor]:
+    """Two or more "Name (P)" side by side that end the line (a signature table flattened into one line, perhaps
+    after a column's text): each name signs for its party."""
+    found = list(NAME_PARTY.finditer(line))
+    between = [line[a.end() : b.start()] for a, b in pairwise(found)] + [line[found[-1].end() :] if found else "x"]
+    parties = [party_by_notation().get(m["abbr"].upper()) for m in found]
+    if len(found) < 2 or any(gap.strip() for gap in between) or not all(parties):
+        return []
+    return [person(m["name"], p, "", number) for m, p in zip(found, parties, strict=True)]
 
 
 def spaced_signatures(names_line: str, parties_line: str, line: int, region: str) -> list[Actor]:

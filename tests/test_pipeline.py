@@ -764,6 +764,39 @@ Gruppledare
     ]
 
 
+def test_a_role_written_after_the_party_on_the_signature_line_is_the_role_and_a_sentence_is_not():
+    text = """Regionplan 2031–2033 för Region Kronoberg
+
+Vi vill att regionen inrättar en hälsocentral i Lessebo.
+
+Mia Berg (M) regionstyrelsens ordförande
+Olle Lind (C)
+Karin Holm (L) menar att vården ska vara nära
+"""
+    doc = extract(text.encode(), "signed.txt")
+    people = [(p.label, p.roles, p.member_of.rsplit("/", 1)[-1]) for p in doc.signatories]
+    assert people == [("Mia Berg", ["regionstyrelsens ordförande"], "moderaterna"), ("Olle Lind", [], "centerpartiet")]
+
+
+def test_names_with_parties_side_by_side_at_a_line_end_each_sign_for_their_party():
+    text = """Regionplan 2031–2033 för Region Kronoberg
+
+Vi vill att regionen inrättar en hälsocentral i Lessebo.
+
+vården ska finnas när man behöver och det ska vara en- Karin Ek (C) Angelica Holm (S) Lena Berg (V)
+Regionstyrelsens vice Regionstyrelsens Regionråd
+Anna Lind (S) och Per Berg (M) har skrivit en motion.
+"""
+    doc = extract(text.encode(), "signed.txt")
+    people = [(p.label, p.member_of.rsplit("/", 1)[-1], p.line) for p in doc.signatories]
+    assert people == [
+        ("Karin Ek", "centerpartiet", 5),
+        ("Angelica Holm", "socialdemokraterna", 5),
+        ("Lena Berg", "vansterpartiet", 5),
+    ]
+    assert [a.label for a in doc.authors] == ["Centerpartiet", "Socialdemokraterna", "Vänsterpartiet"]
+
+
 def test_a_row_of_names_over_a_row_of_parties_set_with_single_spaces_signs_one_name_per_party():
     text = """Regionplan 2031–2033 för Region Kronoberg
 
