@@ -26,7 +26,7 @@ BUDGET_WITH_PLAN = re.compile(r"\b(20\d\d)\b[^.\n]{0,40}?\bplan\w*\s+(?:för\s+)
 NAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}"
 NAME_PARTY = re.compile(rf"(?P<name>{NAME})\s*\((?P<abbr>[A-ZÅÄÖa-z]{{1,5}})\)")
 # "Anna Ek (M)", perhaps with her role after it on the same line ("Anna Ek (M) regionstyrelsens ordförande")
-NAME_WITH_PARTY = re.compile(rf"^\s*(?P<name>{NAME})\s*\((?P<abbr>[A-ZÅÄÖa-z]{{1,5}})\)\s*(?P<role>[a-zåäö].{{2,80}})?$")
+NAME_WITH_PARTY = re.compile(rf"^\s*{NAME_PARTY.pattern}\s*(?P<role>[a-zåäö].{{2,80}})?$")
 NAME_ONLY = re.compile(rf"^\s*(?P<name>{NAME})\s*$")
 # a row of four or more capitalised words and nothing else: perhaps two-word names side by side over their parties
 NAME_WORD = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?"
