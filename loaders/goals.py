@@ -15,13 +15,17 @@ from ontology.reference import global_goals
 from ontology.terms import entity_iri
 
 COMPOUND_MIN = 8  # a goal word this long also ends a compound ("Invånarperspektivet", "Verksamhetsmålområde")
+# a shorter one is a word of its own, perhaps inflected ("Målet", "Visionen"), not the start of another
+# ("måluppfyllelse", "målgrupper")
+SHORT_WORD_END = r"(?:en|et|er|erna|s)?(?![a-zåäö])"
 
 
 def goal_level(text: str) -> str:
     lower = text.lower()
     for word, level in lexicon()["goal_levels"].items():
-        start = "" if len(word) >= COMPOUND_MIN else "(?<![a-zåäö])"
-        if re.search(rf"{start}{re.escape(word)}", lower):
+        short = len(word) < COMPOUND_MIN
+        start, end = ("(?<![a-zåäö])", SHORT_WORD_END) if short else ("", "")
+        if re.search(rf"{start}{re.escape(word)}{end}", lower):
             return level
     return ""
 

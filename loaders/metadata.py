@@ -21,6 +21,8 @@ PLAN_NAME = re.compile(
     r"(?i)(?:förslag till )?(?:regionplan|budget|verksamhetsplan)(?: och budget)?(?: för)?(?: år)? "
     r"20\d\d(?:\s*[–-]\s*20\d\d)?(?: (?:samt|och|med) (?:budget|plan)(?: för)? 20\d\d(?:\s*[–-]\s*20\d\d)?)?"
 )
+SUBTITLE = re.compile(r"^[-–—]\s+")
+MAX_STRATEGY_YEARS = 20  # a strategy or vision may span this long; a plan or budget period spans at most five
 YEAR_RANGE = re.compile(r"\b(20\d\d)\s*[–—-]\s*(20\d\d)\b")
 BUDGET_WITH_PLAN = re.compile(r"\b(20\d\d)\b[^.\n]{0,40}?\bplan\w*\s+(?:för\s+)?(?:år\s+)?(20\d\d)\s*[–—-]\s*(20\d\d)")
 NAME = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:[- ][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}"
@@ -51,9 +53,7 @@ def detect_title(doc: Document) -> None:
     """A title-area line naming a plan or budget with its years; else the plan's name anywhere in
     the text ("förslag till regionplan 2025-2027 samt budget 2025"); else the first such line."""
     candidates = [
-        (n, t)
-        for n, t in title_lines(title_area(doc))
-        if re.search(r"(budget|plan)", t, re.I) and len(t) < 160 and not t.endswith(".")
+        (n, t) for n, t in title_lines(title_area(doc)) if names_document(t) and len(t) < 160 and not t.endswith(".")
     ]
     dated = [(n, t) for n, t in candidates if YEAR_RANGE.search(t) or re.search(r"20\d\d", t)]
     names = [(n, m.group()) for n, line in enumerate(doc.lines, 1) if (m := PLAN_NAME.search(line))]
@@ -61,21 +61,31 @@ def detect_title(doc: Document) -> None:
     first = doc.sections[0] if doc.sections else None
     fallback = (first.line, first.title) if first else (1, doc.source_file)
     number, title = (dated or ([named] if named else []) or candidates or [fallback])[0]
+    if not dated and not named and first and title in first.title and len(first.title) < 160:
+        number, title = fallback  # a heading set over several lines holds the undated title line: take it whole
     doc.title, doc.title_line = shorten_title(title), number
 
 
 def title_lines(area: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Title-area lines, a title broken before its years joined again ("Regionplan och budget" over "2026–2028")."""
+    """Title-area lines, a title broken before its years joined again ("Regionplan och budget" over "2026–2028"), and
+    a title over a subtitle that opens with a dash ("Vårt Gotland 2040" over "- regional utvecklingsstrategi …")."""
     joined = []
     for (number, text), (_, following) in pairwise([*area, (0, "")]):
-        named = re.search(r"(budget|plan)", text, re.I) and not re.search(r"20\d\d", text)
+        named = names_document(text) and not re.search(r"20\d\d", text)
         undated = bool(named) and len(following) < 40
         if undated and (YEAR_RANGE.fullmatch(following) or re.fullmatch(r"20\d\d", following)):
             joined.append((number, f"{text} {following}"))
         elif undated and YEAR_RANGE.search(following):
             joined.append((number, f"{text} – {following}"))
+        elif SUBTITLE.match(following) and names_document(following):
+            joined.append((number, f"{text} – {SUBTITLE.sub('', following)}"))
         joined.append((number, text))
     return joined
+
+
+def names_document(text: str) -> bool:
+    """Whether a line names a kind of steering document ("budget", "regionplan", "utvecklingsstrategi")."""
+    return any(word in text.lower() for word in lexicon()["title_words"])
 
 
 def shorten_title(text: str) -> str:
@@ -124,11 +134,15 @@ def detect_period(doc: Document) -> None:
             near = line[max(0, match.start() - 60) : match.start()].lower()
             if 1 <= last - first <= 5:
                 scores[(first, last)] += weight * max((w for cue, w in cues.items() if cue in near), default=0)
+            elif last - first <= MAX_STRATEGY_YEARS and number <= 15 and match.group() == line.strip():
+                scores[(first, last)] += 1  # a long-term strategy's years alone under its title ("2020 – 2030")
     if scores:
         doc.period = scores.most_common(1)[0][0]
     years = [int(y) for y in re.findall(r"\b20\d\d\b", doc.title)]
-    if len(set(years)) == 1 and not YEAR_RANGE.search(doc.title):
-        doc.period = (years[0], years[0])  # an annual plan ("Årsplan och budget 2026") covers its year
+    annual = any(word in doc.title.lower() for word in lexicon()["annual_title_words"])
+    if annual and len(set(years)) == 1 and not YEAR_RANGE.search(doc.title):
+        doc.period = (years[0], years[0])  # an annual plan ("Årsplan och budget 2026") covers its year; a strategy
+        # named for the year it aims at ("Vårt Gotland 2040") does not
 
 
 # --- actors -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from loaders.amounts import money, period_near
 from loaders.gazetteer import gazetteer
+from loaders.goals import goal_level
 from loaders.pipeline import extract
 from loaders.read import DocumentError, decode
 from loaders.relations import classify
@@ -778,6 +779,23 @@ Karin Holm (L) menar att vården ska vara nära
     assert people == [("Mia Berg", ["regionstyrelsens ordförande"], "moderaterna"), ("Olle Lind", [], "centerpartiet")]
 
 
+def test_a_strategy_takes_its_title_from_title_and_dash_subtitle_and_its_years_from_a_range_under_the_title():
+    strategy = """Vårt Kronoberg 2040
+- regional utvecklingsstrategi för Kronoberg
+Innehållsförteckning
+Inledning 4
+
+Inledning
+Regionen ska erbjuda vård nära invånarna i Växjö och Ljungby.
+"""
+    doc = extract(strategy.encode(), "strategy.txt")
+    assert doc.title == "Vårt Kronoberg 2040 – regional utvecklingsstrategi för Kronoberg"
+    assert doc.period is None  # the year it aims at is no planning period
+
+    ten_years = strategy.replace("Vårt Kronoberg 2040\n", "Närmare invånaren\n2020 – 2030\n")
+    assert extract(ten_years.encode(), "strategy.txt").period == (2020, 2030)
+
+
 def test_names_with_parties_side_by_side_at_a_line_end_each_sign_for_their_party():
     text = """Regionplan 2031–2033 för Region Kronoberg
 
@@ -1263,3 +1281,21 @@ Ekonomi i balans
     ]
     assert {m.text for m in doc.measures} >= set(items)
     assert "Ekonomi i balans" in [s.title for s in doc.sections]
+
+
+@pytest.mark.parametrize(
+    ("heading", "level"),
+    [
+        ("Mål: En region som säkerställer god tillgänglighet till vård", "mål"),
+        ("Målet för vården", "mål"),
+        ("Målsättning nr 2", "mål"),
+        ("MÅLBILD: NÄRMARE INVÅNAREN", "mål"),
+        ("Visionen", "vision"),
+        ("Verksamhetsmålområde 3", "målområde"),
+        ("Principer för att analysera måluppfyllelse", ""),
+        ("Färre besök på akuten för målgruppen 80+", ""),
+        ("Styrtal Utfall Årets målvärde", ""),
+    ],
+)
+def test_a_short_goal_word_names_a_goal_as_a_word_of_its_own_not_as_the_start_of_another(heading, level):
+    assert goal_level(heading) == level
