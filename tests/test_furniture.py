@@ -130,6 +130,17 @@ def test_a_running_header_that_carries_the_page_number_is_furniture():
     assert found == {f"Regionplan och budget | sida {p}" for p in (2, 3, 5, 6, 9)}
 
 
+def test_a_footer_opening_with_a_two_digit_page_number_and_holding_years_is_furniture():
+    """ "16 Regionplan 2026–2028": the page number and the years outweigh the letters, yet it is a footer from page
+    9 to page 12 alike; a budget row of the same length is not."""
+    body = [f"Regionen ska utveckla vården i länet, rad {i}." for i in range(200)]
+    for page, at in ((9, 20), (10, 60), (11, 100), (12, 140)):
+        body[at] = f"{page} Regionplan 2026–2028"
+    body[150] = "Vårdcentraler 2026 2027 28"
+    found = {body[i] for i in numbered_running_lines(body)}
+    assert found == {f"{p} Regionplan 2026–2028" for p in (9, 10, 11, 12)}
+
+
 def test_page_numbers_a_few_pages_apart_are_still_pages_and_the_pages_between_too():
     """A document whose numbers are missing on a few pages in a row (pictures, chapter openings) keeps them all as
     furniture as long as the lines between fill those pages; a number a page's worth of lines too early is none."""

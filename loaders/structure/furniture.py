@@ -30,6 +30,7 @@ MAX_HEADER_STEP = 5  # a running header may be left off a few pages (a chapter's
 HEADER_DISTANCE = 3  # a running header stands this close to a page number
 HEADER_SEPARATOR = re.compile(r"\s+[/|]\s+")
 NUMBER_IN_LINE = re.compile(r"\d{1,4}")
+EDGE_NUMBER = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")  # where a running header or footer carries its page number
 
 
 def page_number_lines(lines: list[str]) -> list[int]:
@@ -157,8 +158,11 @@ def header_parts(line: str) -> set[str]:
 
 
 def is_header_like(line: str) -> bool:
-    words, letters = line.split(), sum(c.isalpha() for c in line)
-    prose_like = letters >= len(line.replace(" ", "")) / 2 and not line.rstrip().endswith(":")  # a colon leads in
+    """Two to twelve words, mostly letters once a page number opening or ending the line is set aside ("16 Regionplan
+    2026–2028"), not ending in a colon (a colon leads in)."""
+    words, text = line.split(), EDGE_NUMBER.sub("", line.strip())
+    letters = sum(c.isalpha() for c in text)
+    prose_like = letters >= len(text.replace(" ", "")) / 2 and not line.rstrip().endswith(":")
     return 2 <= len(words) <= 12 and len(line) <= 100 and prose_like
 
 
