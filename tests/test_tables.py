@@ -327,3 +327,28 @@ Effektivisering -99
     assert got["Effektivisering"][0] == [-99]
     amounts = {m.text: m.amount for m in extract(text.encode(), "plus.txt").measures}
     assert amounts == {"Vårdval vårdcentral.": 64, "Vårdplatser.": 55.5, "Effektivisering.": -99}
+
+
+def test_a_caption_unit_above_rows_whose_labels_wrap_under_their_figures_still_applies_and_cells_are_of_one_size():
+    """Two rows the structure cannot read as rows (each label wraps onto a line under its figures) stand between the
+    caption "DRIFTBUDGET, tkr" and the first clean row: the caption's unit still applies to the table. Six 3-digit
+    tokens under three year columns are three numbers of six digits, not 603, 483 and a twelve-digit rest."""
+    text = """Regionplan 2031–2033
+
+Driftbudget
+DRIFTBUDGET, tkr
+Styrelse/Nämnd Förvaltning Budget 2031 Plan 2032 Plan 2033
+Regionstyrelsen Regionstyrelsens förvaltning, 2 156 975 2 224 365 2 293 015
+vårdval
+Regionstyrelsen Regionstyrelsens förvaltning, 398 701 409 599 420 747
+övrigt
+Regionstyrelsen Finansförvaltning 603 483 587 298 660 433
+Hälso- och sjukvårdsnämnden Hälso- och sjukvård 8 136 995 8 448 654 8 721 709
+Kollektivtrafiknämnden Kollektivtrafikförvaltningen 945 512 976 006 1 008 046
+Patientnämnden Patientnämndsförvaltningen 8 075 8 309 8 550
+"""
+    got = rows(text)
+    assert got["Regionstyrelsen Finansförvaltning"][0] == [603.483, 587.298, 660.433]
+    assert got["Hälso- och sjukvårdsnämnden Hälso- och sjukvård"][0] == [8136.995, 8448.654, 8721.709]
+    assert got["Kollektivtrafiknämnden Kollektivtrafikförvaltningen"][0] == [945.512, 976.006, 1008.046]
+    assert got["Patientnämnden Patientnämndsförvaltningen"][0] == [8.075, 8.309, 8.55]

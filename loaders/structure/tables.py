@@ -26,6 +26,7 @@ ENDS_IN_NUMBER = re.compile(rf"{SIGN}?\d+(?:,\d+)?\s*(?:mkr|mnkr|tkr|msek)?\s*$"
 MAX_BETWEEN = 2  # sub-headings ("Kostnadsreduceringar") a table may hold between two rows
 SHORT = 90  # a sub-heading, caption or level line inside a table is at most this long
 PREAMBLE = 3  # blocks before the first row that may hold the caption, the unit and the header
+MISSED_ROW = re.compile(r"(?:\b\d{1,3}(?: \d{3})+\b.*){2}")  # two thousands-grouped figures: a row's cells
 MIN_SUMMANDS = 3  # a row that equals the sum of fewer rows above it may be a coincidence
 MAX_TOKENS = 12  # longer numeric tails are read greedily (their groupings are too many to try)
 SUM_TOLERANCE = 0.011  # sums are checked to the cent of the figures as printed
@@ -94,8 +95,15 @@ def split_cells(tokens: list[str], count: int, change: bool) -> list[float]:
         found = readings(tokens, count)
         if found:
             consistent = [r for r in found if change and len(r) >= 3 and abs(r[-2] - r[-3] - r[-1]) < 1.01]
-            return (consistent or found)[0]
+            return min(consistent or found, key=digit_spread)  # "603 483 587 298 660 433": three of six digits
     return [to_number(g) for g in greedy_groups(tokens)]
+
+
+def digit_spread(numbers: list[float]) -> int:
+    """How far apart the numbers' lengths in digits are: a row's cells of one table are of a size (the first
+    reading wins a tie)."""
+    lengths = [len(str(int(abs(n)))) for n in numbers]
+    return max(lengths) - min(lengths)
 
 
 def greedy_groups(tokens: list[str]) -> list[str]:
@@ -183,7 +191,7 @@ def header_columns(texts: list[str]) -> tuple[list[str], bool]:
 
 def describe(doc: Document, first: int, last: int) -> Table:
     """The table's unit and columns, read from its preamble and its sub-headings."""
-    before = [b.text for b in doc.blocks[max(0, first - PREAMBLE) : first] if b.kind != "row"]
+    before = preamble(doc, first)
     inside = [b.text for b in doc.blocks[first : last + 1] if b.kind != "row" and not is_row_like(b)]
     unit = next((u for u in map(unit_in, [*reversed(before), *inside]) if u is not None), 1.0)
     headers = [t for t in before if len(t) <= SHORT]
@@ -194,6 +202,18 @@ def describe(doc: Document, first: int, last: int) -> Table:
         columns = stacked_years(doc, first, width - change) + (["change"] if change else [])
     width = len(columns)
     return Table(first, last, unit, columns, change, table_kind(" ".join(headers), width, change))
+
+
+def preamble(doc: Document, first: int) -> list[str]:
+    """The PREAMBLE texts before the first row, skipping rows the structure missed (a label wrapped under its figures:
+    "Regionstyrelsens förvaltning, 2 156 975 2 224 365" / "vårdval"), so they do not push the caption out of reach."""
+    texts: list[str] = []
+    for block in reversed(doc.blocks[max(0, first - 3 * PREAMBLE) : first]):
+        if len(texts) == PREAMBLE or block.kind == "row":
+            break  # a row here ends another table: its caption is not this one's
+        if not MISSED_ROW.search(block.text):
+            texts.append(block.text)
+    return texts[::-1]
 
 
 def fits(rows: list[list[str]], width: int) -> bool:
