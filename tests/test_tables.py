@@ -352,3 +352,23 @@ Patientnämnden Patientnämndsförvaltningen 8 075 8 309 8 550
     assert got["Hälso- och sjukvårdsnämnden Hälso- och sjukvård"][0] == [8136.995, 8448.654, 8721.709]
     assert got["Kollektivtrafiknämnden Kollektivtrafikförvaltningen"][0] == [945.512, 976.006, 1008.046]
     assert got["Patientnämnden Patientnämndsförvaltningen"][0] == [8.075, 8.309, 8.55]
+
+
+def test_empty_cells_printed_as_dashes_keep_their_columns_and_a_row_of_figures_ends_before_the_next_row():
+    """ "Hyra av lokal - 13 000 13 200" pays nothing the first year; "mini-maria 6 700 - -" is a row of its own under
+    a row ending in three figures, though it opens in lower case."""
+    text = """Regionplan 2031–2033
+
+Tillkommande satsningar (tkr) 2031 2032 2033
+Projekt framtidens vårdcentral 5 000 5 000 -
+Satsning familjecentraler 5 000 5 000 5 000
+mini-maria 6 700 - -
+Hyra av lokal - 13 000 13 200
+Medel till beredskapslager 15 000 15 200 15 700
+"""
+    got = rows(text)
+    assert got["Projekt framtidens vårdcentral"][0] == [5.0, 5.0, 0.0]
+    assert got["Satsning familjecentraler"][0] == [5.0, 5.0, 5.0]
+    assert got["mini-maria"][0] == [6.7, 0.0, 0.0]
+    assert got["Hyra av lokal"][0] == [0.0, 13.0, 13.2]
+    assert got["Medel till beredskapslager"][0] == [15.0, 15.2, 15.7]

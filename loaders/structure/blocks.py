@@ -23,6 +23,9 @@ ITEM_START = re.compile(
     r"[a-h]\)(?=\s)|o(?=[ \t]+[A-ZÅÄÖ]))\s*(?P<text>.*)$"  # "o": a word processor's second-level bullet
 )
 SIGN = "[-−–+]"  # a figure's sign as printed: hyphen, minus, en dash, or a plus on a change ("+64")
+MIN_ROW_FIGURES = 3  # a line ending in this many figures is a row of cells, not a sentence with a number in it
+DASHES = frozenset("-–—")  # an empty table cell is often printed as a dash
+DASH_CELLS = re.compile(r"(?:\s[-–—])+\s*$")  # "… 5 000 5 000 -": empty cells after the figures
 TRAILING_AMOUNT = re.compile(rf"(?<![\d,.]){SIGN}?\d{{1,3}}(?:[ \u00a0]\d{{3}})*(?:,\d+)?\s*$")
 CELLS_ONLY = re.compile(r"[\s\d,.%−–+-]*\d[\s\d,.%−–+-]*")
 SENTENCE_END = re.compile(r"[.!?:;]['”\")]*$")
@@ -94,13 +97,14 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
         return False
     if CELLS_ONLY.fullmatch(current):  # bare figures (a wrapped cell, an unlabelled sum) head no labelled row
         return False
-    if block.kind == "row":
-        return starts_lower(text) or (current[-1:].isdigit() and unit_wrapped(text))
+    if block.kind == "row":  # a wrapped label ("vårdval") or unit goes on; a row of its own ("mini-maria 6 700") not
+        own_row = ends_in_amount(text) and figures_at_end(current) >= MIN_ROW_FIGURES
+        return (starts_lower(text) and not own_row) or (current[-1:].isdigit() and unit_wrapped(text))
     if is_column_header(current) or is_caption(current):  # the rows under a header are rows of their own
         return False
     if is_caps(current) and is_caps(text):
         return True
-    if current.endswith("-") or current.endswith(",") or ends_dangling(current):
+    if (current.endswith("-") and not ends_in_amount(current)) or current.endswith(",") or ends_dangling(current):
         return True
     if starts_lower(text) and not SENTENCE_END.search(current):
         return True
@@ -313,15 +317,32 @@ LABEL_TAIL = re.compile(r"[a-zåäö][a-zåäö)]*(?: [a-zåäö)]+)?\*?")  # th
 
 
 def ends_in_amount(text: str) -> bool:
-    """The text ends in a bare number ("… -10", "… 1 146,5"); the digit test first spares the regex most lines."""
+    """The text ends in a bare number ("… -10", "… 1 146,5"), perhaps followed by empty cells printed as dashes
+    ("… 6 700 - -"); the digit test first spares the regex most lines."""
+    text = without_dash_cells(text)
     return text.rstrip()[-1:].isdigit() and bool(TRAILING_AMOUNT.search(text))
+
+
+def figures_at_end(text: str) -> int:
+    """How many numeric tokens (thousands groups and dash cells counted apart) end the text."""
+    count = 0
+    for token in reversed(text.split()):
+        if not (token in DASHES or token.lstrip("-−–+").replace(",", "").isdigit()):
+            break
+        count += 1
+    return count
+
+
+def without_dash_cells(text: str) -> str:
+    return DASH_CELLS.sub("", text) if text.rstrip()[-1:] in DASHES else text  # [-1:] of "" is no dash
 
 
 def mark_row(block: Block) -> None:
     """A paragraph ending in a bare number (e.g. "Generell minskning … -10") is a table row."""
     if block.kind == "para" and ends_in_amount(block.text):
-        label = TRAILING_AMOUNT.sub("", block.text).strip()
-        if len(re.findall(r"[A-Za-zÅÄÖåäö]", label)) >= 4 and not re.search(r"\b(19|20)\d\d$", block.text):
+        text = without_dash_cells(block.text)
+        label = TRAILING_AMOUNT.sub("", text).strip()
+        if len(re.findall(r"[A-Za-zÅÄÖåäö]", label)) >= 4 and not re.search(r"\b(19|20)\d\d$", text):
             block.kind = "row"
 
 

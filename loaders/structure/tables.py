@@ -17,7 +17,7 @@ from loaders.frames import committee_named
 from loaders.lexicons import lexicon
 from loaders.parties import parties_in
 from loaders.records import Block, Document
-from loaders.structure.blocks import SIGN, cell_texts, has_cells, is_caption, is_column_header
+from loaders.structure.blocks import DASHES, SIGN, cell_texts, has_cells, is_caption, is_column_header
 
 TARGET_VALUE = re.compile(r"[≥≤]\s*\d")  # "≥70 %": an indicator's target value, not money
 NUMBER_TOKEN = re.compile(rf"^{SIGN}?\d+(?:,\d+)?$")
@@ -43,6 +43,8 @@ class Table:
 
 
 def to_number(cell: str) -> float:
+    if cell.strip() in DASHES:
+        return 0.0  # an empty cell
     return float(cell.replace(" ", "").replace(",", ".").replace("−", "-").replace("–", "-"))
 
 
@@ -60,7 +62,7 @@ def number_tokens(text: str) -> tuple[str, list[str]]:
     """A row's label and its trailing numeric tokens (thousands groups still apart: "1 146 823" is three)."""
     tokens = text.split()
     tail = []
-    while tokens and NUMBER_TOKEN.match(tokens[-1]):
+    while tokens and (NUMBER_TOKEN.match(tokens[-1]) or tokens[-1] in DASHES):
         tail.append(tokens.pop())
     tail.reverse()
     if tokens and tokens[-1].endswith("§"):  # "Regionfullmäktige 2021-12-01, § 150": a paragraph of a minute
@@ -84,6 +86,8 @@ def valid_number(tokens: list[str]) -> bool:
     head, rest = tokens[0], tokens[1:]
     if not rest:
         return True
+    if head in DASHES:
+        return False  # an empty cell ("-") stands alone
     groups = all(re.fullmatch(r"\d{3}", t) for t in rest[:-1]) and re.fullmatch(r"\d{3}(?:,\d+)?", rest[-1])
     return bool(re.fullmatch(rf"{SIGN}?\d{{1,3}}", head) and groups)
 
