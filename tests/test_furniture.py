@@ -141,6 +141,21 @@ def test_a_footer_opening_with_a_two_digit_page_number_and_holding_years_is_furn
     assert found == {f"{p} Regionplan 2026–2028" for p in (9, 10, 11, 12)}
 
 
+def test_contents_whose_dot_leaders_wrapped_onto_lines_of_their_own_are_furniture():
+    lines = [
+        "Innehåll",
+        "Förord 3",
+        "." * 120,
+        "1. Region Västernorrlands mål 6",
+        "." * 90,
+        "2.3 Budget 2024 och ekonomisk plan 2026–2027 19",
+        "." * 60,
+        "Regionen ska utveckla vården i länet under 2026 med 25",
+        "Vården ska vara nära.",
+    ]
+    assert contents_lines(lines) == [1, 2, 3, 4, 5, 6]
+
+
 def test_page_numbers_a_few_pages_apart_are_still_pages_and_the_pages_between_too():
     """A document whose numbers are missing on a few pages in a row (pictures, chapter openings) keeps them all as
     furniture as long as the lines between fill those pages; a number a page's worth of lines too early is none."""

@@ -18,6 +18,8 @@ PAGE_NUMBER = re.compile(
 )
 GLUED_PAGE = re.compile(r"[.!?]\s+(\d{1,3})\s*$")  # a sentence's end, then a page number
 DOT_LEADER = re.compile(r"\.{4,}\s*\d{1,3}\s*$")
+LEADER_ONLY = re.compile(r"^\s*\.{10,}\s*$")  # a dot leader wrapped onto a line of its own
+ENTRY_PAGE = re.compile(r"[^\W\d].*\S \d{1,3}\s*$")  # a title, then its page number
 TAB_PAGE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\t)?[^\t]*\S[^\t]*\t\s*(\d{1,3})\s*$")  # "2.\tVision\t7" too
 SPACE_PAGE = re.compile(r"^([^\d\t]*[^\W\d]) (\d{1,3})\s*$")  # "Intern kontroll 48": a title without digits
 WIDE_PAGE = re.compile(r"^(\S.*?[^\W\d])\.* {2,}(\d{1,3})\s*$")  # "2. Vision och mål   7": a tab laid out as spaces
@@ -173,12 +175,23 @@ def contents_lines(lines: list[str]) -> list[int]:
     title: "2. Vision och mål   7") when they stand at the front of the document and a title of theirs is printed again
     later as a line's start."""
     found = [i for i, line in enumerate(lines) if (m := DOT_LEADER.search(line)) and m.start() < MAX_CONTENTS_LINE]
+    found += wrapped_leader_lines(lines)
     found += [i for run in page_runs(lines, TAB_PAGE) for i, _ in run]
     front = len(lines) // FRONT_SHARE
     for run in [*page_runs(lines[:front], SPACE_PAGE), *page_runs(lines[:front], WIDE_PAGE)]:
         titles = tuple(match.group(1) for _, match in run)
         if len(run) > MIN_PAGES and any(line.startswith(titles) for line in lines[run[-1][0] + 1 :]):
             found += [i for i, _ in run]
+    return found
+
+
+def wrapped_leader_lines(lines: list[str]) -> list[int]:
+    """A contents entry whose dot leader the conversion put on a line of its own ("Förord 3" over "……"): the
+    entry, ending in its page number, and the line of dots under it."""
+    found = []
+    for i, line in enumerate(lines[1:], start=1):
+        if LEADER_ONLY.match(line) and ENTRY_PAGE.search(lines[i - 1]) and len(lines[i - 1]) < MAX_CONTENTS_LINE:
+            found += [i - 1, i]
     return found
 
 
