@@ -9,7 +9,8 @@ import re
 from loaders.gazetteer import gazetteer
 from ontology.reference import Entry, party_by_notation
 
-ABBREVIATION = re.compile(r"(?<![\wÅÄÖåäö-])([A-ZÅÄÖ][A-ZÅÄÖa-z]{0,4})(?=[\s,):]|:s|$)")
+# a bare abbreviation: "(M)", "C, SJVP och KD", "M+KD+L", "S/V/MP"
+ABBREVIATION = re.compile(r"(?<![\wÅÄÖåäö-])([A-ZÅÄÖ][A-ZÅÄÖa-z]{0,4})(?=[\s,):+/]|:s|$)")
 
 
 def party_spans(text: str, region: str = "") -> list[tuple[int, int, Entry]]:

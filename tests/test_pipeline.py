@@ -377,6 +377,13 @@ def test_letter_spaced_capitals_name_no_party():
     assert [e.notation for e in parties_in("S, M och L")] == ["S", "M", "L"]
 
 
+def test_abbreviations_joined_by_plus_or_slash_name_each_party():
+    from loaders.parties import parties_in
+
+    assert [e.notation for e in parties_in("Strategiprogram M+KD+L")] == ["M", "KD", "L"]
+    assert [e.notation for e in parties_in("S/V/MP:s budget")] == ["S", "V", "MP"]
+
+
 def test_goal_link_by_shared_words_when_no_section_goal():
     from loaders.classify import link_goals
     from loaders.records import Goal, Measure
