@@ -372,3 +372,25 @@ Medel till beredskapslager 15 000 15 200 15 700
     assert got["mini-maria"][0] == [6.7, 0.0, 0.0]
     assert got["Hyra av lokal"][0] == [0.0, 13.0, 13.2]
     assert got["Medel till beredskapslager"][0] == [15.0, 15.2, 15.7]
+
+
+def test_a_header_with_each_year_under_its_own_word_is_a_header_not_the_start_of_a_row():
+    """ "Resultatbudget Bokslut 2029 Budget 2030 Plan 2031 …" heads the table: it does not join the row under it, and
+    its caption names a financial statement, so the row is reported, not proposed."""
+    prose = "Regionen ska utveckla vården i hela länet och stärka den nära vården, rad {}.\n"
+    text = (
+        """Regionplan 2031–2033
+
+"""
+        + "".join(prose.format(i) for i in range(30))
+        + """
+Resultatbudget Bokslut 2029 Budget 2030 Budget 2031 Plan 2032 Plan 2033
+Verksamhetens nettoram -8 620 -8 598 -8 752 -8 818 -9 068
+Skatteintäkter 6 254 6 399 6 617 6 867 7 105
+"""
+    )
+    doc = extract(text.encode(), "tables.txt")
+    header = next(b for b in doc.blocks if b.text.startswith("Resultatbudget"))
+    assert header.text == "Resultatbudget Bokslut 2029 Budget 2030 Budget 2031 Plan 2032 Plan 2033"
+    assert rows(text)["Verksamhetens nettoram"][0] == [-8620, -8598, -8752, -8818, -9068]
+    assert not [m for m in doc.measures if m.source == "table"]

@@ -23,6 +23,7 @@ ITEM_START = re.compile(
     r"[a-h]\)(?=\s)|o(?=[ \t]+[A-ZÅÄÖ]))\s*(?P<text>.*)$"  # "o": a word processor's second-level bullet
 )
 SIGN = "[-−–+]"  # a figure's sign as printed: hyphen, minus, en dash, or a plus on a change ("+64")
+MIN_LABELLED_YEARS = 3  # years each under its own word ("Prognos 2025 Budget 2026 Budget 2027") make a header
 MIN_ROW_FIGURES = 3  # a line ending in this many figures is a row of cells, not a sentence with a number in it
 DASHES = frozenset("-–—")  # an empty table cell is often printed as a dash
 DASH_CELLS = re.compile(r"(?:\s[-–—])+\s*$")  # "… 5 000 5 000 -": empty cells after the figures
@@ -95,7 +96,7 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
     current = block.text.rstrip()
     if not current or tabbed(current) or tabbed(text):  # a line of tab-separated cells is a table row of its own
         return False
-    if CELLS_ONLY.fullmatch(current):  # bare figures (a wrapped cell, an unlabelled sum) head no labelled row
+    if CELLS_ONLY.fullmatch(current) or is_column_header(current):  # bare figures or years head no labelled row
         return False
     if block.kind == "row":  # a wrapped label ("vårdval") or unit goes on; a row of its own ("mini-maria 6 700") not
         own_row = ends_in_amount(text) and figures_at_end(current) >= MIN_ROW_FIGURES
@@ -127,13 +128,24 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
 
 def is_column_header(text: str) -> bool:
     """A table's column header: years after a few words ("Mnkr 2026 2027 2028", "Ramar per nämnd, mnkr 2031 2032
-    2033"), or one year after a word or two ("Tkr 2026")."""
+    2033"), one year after a word or two ("Tkr 2026"), or years each under its word ("Balanskravsutredning (mnkr)
+    Prognos 2025 Budget 2026 Budget 2027")."""
     tokens = text.split()
     years = len(tokens) - len(list(dropwhile(YEAR_TOKEN.fullmatch, reversed(tokens))))
     label = tokens[: len(tokens) - years]
-    if not years or any(ch.isdigit() for word in label for ch in word):
+    if not years:
         return False
-    return len(label) <= (6 if years >= 2 else 2)
+    if not any(ch.isdigit() for word in label for ch in word):
+        return len(label) <= (6 if years >= 2 else 2)
+    return labelled_years(tokens)
+
+
+def labelled_years(tokens: list[str]) -> bool:
+    """Three or more years, each after a column word or two, and no other figure."""
+    words = [t for t in tokens if not YEAR_TOKEN.fullmatch(t)]
+    years = len(tokens) - len(words)
+    no_figures = not any(ch.isdigit() for word in words for ch in word)
+    return years >= MIN_LABELLED_YEARS and no_figures and len(words) <= 2 * years + 2
 
 
 @cache
