@@ -13,7 +13,7 @@ from loaders.lexicons import lexicon as load
 from loaders.parties import parties_in, party_spans
 from loaders.read import slug_for
 from loaders.records import Actor, Document, Target
-from loaders.structure.blocks import cell_texts, has_cells
+from loaders.structure.blocks import cell_texts, ends_dangling, has_cells
 from ontology.reference import Entry, party_by_notation
 from ontology.terms import entity_iri
 
@@ -79,6 +79,8 @@ def title_lines(area: list[tuple[int, str]]) -> list[tuple[int, str]]:
             joined.append((number, f"{text} – {following}"))
         elif SUBTITLE.match(following) and names_document(following):
             joined.append((number, f"{text} – {SUBTITLE.sub('', following)}"))
+        elif named and (ends_dangling(text) or text.endswith("-")) and following[:1].islower():
+            joined.append((number, f"{text} {following}"))  # "Målbild och strategi för hälso- och" / "sjukvården 2040"
         joined.append((number, text))
     return joined
 

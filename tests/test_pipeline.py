@@ -807,6 +807,12 @@ Regionen ska erbjuda vård nära invånarna i Växjö och Ljungby.
     ten_years = strategy.replace("Vårt Kronoberg 2040\n", "Närmare invånaren\n2020 – 2030\n")
     assert extract(ten_years.encode(), "strategy.txt").period == (2020, 2030)
 
+    broken = strategy.replace(
+        "Vårt Kronoberg 2040\n- regional utvecklingsstrategi för Kronoberg\n",
+        "Målbild och strategi för hälso- och\nsjukvården 2040\n",
+    )
+    assert extract(broken.encode(), "strategy.txt").title == "Målbild och strategi för hälso- och sjukvården 2040"
+
 
 def test_names_with_parties_side_by_side_at_a_line_end_each_sign_for_their_party():
     text = """Regionplan 2031–2033 för Region Kronoberg
