@@ -156,6 +156,14 @@ def test_contents_whose_dot_leaders_wrapped_onto_lines_of_their_own_are_furnitur
     assert contents_lines(lines) == [1, 2, 3, 4, 5, 6]
 
 
+def test_an_appendix_numbered_from_one_again_keeps_both_page_numberings():
+    """Pages 1–6 of the plan, then its budget appendix paged 1–8: both runs are page numbers; a short run of three
+    counting lines after them is not a third numbering."""
+    lines = pages({20 * k: k for k in range(1, 7)} | {140 + 20 * k: k for k in range(1, 9)}, 340)
+    lines[320], lines[329], lines[338] = "1", "2", "3"
+    assert [lines[i] for i in page_number_lines(lines)] == [str(k) for k in range(1, 7)] + [str(k) for k in range(1, 9)]
+
+
 def test_page_numbers_a_few_pages_apart_are_still_pages_and_the_pages_between_too():
     """A document whose numbers are missing on a few pages in a row (pictures, chapter openings) keeps them all as
     furniture as long as the lines between fill those pages; a number a page's worth of lines too early is none."""

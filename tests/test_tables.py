@@ -394,3 +394,15 @@ Skatteintäkter 6 254 6 399 6 617 6 867 7 105
     assert header.text == "Resultatbudget Bokslut 2029 Budget 2030 Budget 2031 Plan 2032 Plan 2033"
     assert rows(text)["Verksamhetens nettoram"][0] == [-8620, -8598, -8752, -8818, -9068]
     assert not [m for m in doc.measures if m.source == "table"]
+
+
+def test_a_unit_stated_only_in_a_row_label_applies_to_the_whole_table():
+    text = """Regionplan 2031–2033
+
+Nya investeringar 2031–2033
+Förvaltning Investering 2031 2032 2033
+DN HS Narkotikaautomater 9 100 9 100 9 100
+RS Bredbandsutbyggnad 30 000 20 000 10 000
+Summa investeringar, tkr 39 100 29 100 19 100
+"""
+    assert rows(text)["RS Bredbandsutbyggnad"][0] == [30.0, 20.0, 10.0]

@@ -26,6 +26,7 @@ WIDE_PAGE = re.compile(r"^(\S.*?[^\W\d])\.* {2,}(\d{1,3})\s*$")  # "2. Vision oc
 FRONT_SHARE = 10  # contents stand in the document's first tenth
 MAX_CONTENTS_LINE = 140
 MIN_PAGES = 3  # fewer counting lines are as likely a table's cells
+MIN_SERIES = 5  # a second page numbering (an appendix's) counts from this many pages
 MIN_LINES_PER_PAGE = 8
 MAX_PAGE_STEP = 2  # a page without a number (a picture, a blank page) may be skipped
 MAX_HEADER_STEP = 5  # a running header may be left off a few pages (a chapter's first page, a full-page table)
@@ -36,8 +37,20 @@ EDGE_NUMBER = re.compile(r"^\d{1,4}\s+|\s+\d{1,4}$")  # where a running header o
 
 
 def page_number_lines(lines: list[str]) -> list[int]:
-    """The longest chain of number-only lines whose values go up by 1 (or 2) at least a page apart (0-based)."""
+    """The longest chain of number-only lines whose values go up by 1 (or 2) at least a page apart (0-based), and
+    beside it any other chain of MIN_SERIES pages or more (an appendix numbered from 1 again)."""
     candidates = [(i, v) for i, line in enumerate(lines) if (m := PAGE_NUMBER.match(line)) for v in readings(m[1])]
+    found: list[int] = []
+    chain = longest_chain(candidates)
+    while len(chain) >= (MIN_SERIES if found else MIN_PAGES):
+        found += with_short_pages(candidates, chain)
+        candidates = [(i, v) for i, v in candidates if not chain[0] <= i <= chain[-1]]
+        chain = longest_chain(candidates)
+    return sorted(set(found))
+
+
+def longest_chain(candidates: list[tuple[int, int]]) -> list[int]:
+    """The lines of the longest run of candidates (line, value) whose values rise as pages do."""
     best: list[list[int]] = []
     for j, (line_j, value_j) in enumerate(candidates):
         chain = [line_j]
@@ -47,8 +60,7 @@ def page_number_lines(lines: list[str]) -> list[int]:
             if pages_apart(step, gap) and len(best[i]) + 1 > len(chain):
                 chain = [*best[i], line_j]
         best.append(chain)
-    longest = max(best, key=len, default=[])
-    return with_short_pages(candidates, longest) if len(longest) >= MIN_PAGES else []
+    return max(best, key=len, default=[])
 
 
 def pages_apart(step: int, gap: int) -> bool:

@@ -197,7 +197,9 @@ def describe(doc: Document, first: int, last: int) -> Table:
     """The table's unit and columns, read from its preamble and its sub-headings."""
     before = preamble(doc, first)
     inside = [b.text for b in doc.blocks[first : last + 1] if b.kind != "row" and not is_row_like(b)]
-    unit = next((u for u in map(unit_in, [*reversed(before), *inside]) if u is not None), 1.0)
+    labels = [number_tokens(b.text)[0] for b in doc.blocks[first : last + 1] if is_row_like(b)]
+    stated = [*reversed(before), *inside, *labels]  # the caption, a sub-heading, or a row ("Summa investeringar, tkr")
+    unit = next((u for u in map(unit_in, stated) if u is not None), 1.0)
     headers = [t for t in before if len(t) <= SHORT]
     columns, change = header_columns(headers)
     rows = row_tokens(doc, first, last)
