@@ -183,8 +183,8 @@ def signatures(doc: Document) -> list[Actor]:
                 found.append(person(match.group("name"), party, match["role"] or next_role(lines, i), i + 1))
         elif has_cells(line) and i + 1 < len(lines):
             found += column_signatures(line, lines[i + 1], i + 1, doc_region(doc))
-        elif NAME_ROW.match(line) and i + 1 < len(lines):
-            found += spaced_signatures(line, lines[i + 1], i + 1, doc_region(doc))
+        elif NAME_ROW.match(line) and (spaced := spaced_signatures(line, lines[i + 1 : i + 2], i + 1, doc_region(doc))):
+            found += spaced
         elif match := GROUP_HEADER.match(line):
             found += group_signatures(match.group("party"), lines, i, doc_region(doc))
         elif (match := NAME_ONLY.match(line)) and (role := next_role(lines, i)):
@@ -236,9 +236,10 @@ def row_signatures(line: str, number: int) -> list[Actor]:
     return [person(m["name"], p, "", number) for m, p in zip(found, parties, strict=True)]
 
 
-def spaced_signatures(names_line: str, parties_line: str, line: int, region: str) -> list[Actor]:
+def spaced_signatures(names_line: str, following: list[str], line: int, region: str) -> list[Actor]:
     """A name row over a party row set with single spaces ("Anna Ek Per Berg" over "Moderaterna Liberalerna"): when
     the party row is nothing but N parties and the name row has 2N words, each pair of words is one party's signer."""
+    parties_line = following[0] if following else ""
     spans = party_spans(parties_line, region)
     words = names_line.split()
     rest = parties_line

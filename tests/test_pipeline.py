@@ -843,6 +843,9 @@ Moderaterna Liberalerna Centerpartiet
 
 Karin Lind Olle Berg
 Moderaterna har länge drivit frågan
+
+Eva Nypelius Peter Lindvall
+Regionstyrelsens ordförande Regiondirektör
 """
     doc = extract(text.encode(), "signed.txt")
     people = [(p.label, p.member_of.rsplit("/", 1)[-1], p.line) for p in doc.signatories]
@@ -850,6 +853,7 @@ Moderaterna har länge drivit frågan
         ("Anna Ek", "moderaterna", 5),
         ("Per-Olof Berg", "liberalerna", 5),
         ("Lisa Holm", "centerpartiet", 5),
+        ("Eva Nypelius Peter Lindvall", "", 11),  # no party row: the names over a role line sign as one block
     ]
 
 
