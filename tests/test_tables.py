@@ -406,3 +406,46 @@ RS Bredbandsutbyggnad 30 000 20 000 10 000
 Summa investeringar, tkr 39 100 29 100 19 100
 """
     assert rows(text)["RS Bredbandsutbyggnad"][0] == [30.0, 20.0, 10.0]
+
+
+def test_a_sparse_plan_names_only_the_years_a_project_runs_and_its_cells_keep_their_thousands():
+    """An investment plan under five year columns whose rows fill one to five of them: "7 000" is one cell of 7 MSEK
+    (tkr), "500 200" two cells, and the plan's rows are budget lines, not a series of outcomes."""
+    text = """Regionplan 2031–2035
+
+Nya investeringar, tkr
+Förvaltning Investering 2031 2032 2033 2034 2035
+DN HS Medicinteknisk utrustning 7 000
+DN HS Narkotikaautomater 9 100
+DN HS Ny sjukhusstruktur 30 000 30 000 30 000
+DN PSH Generell investering 4 400 4 800 4 400 4 800 4 800
+DN RGS Övriga maskiner och inventarier 500 200
+RS IT utrustning 26 800 2 100 1 200 3 000 1 200
+"""
+    got = rows(text)
+    assert got["DN HS Medicinteknisk utrustning"][0] == [7.0]
+    assert got["DN HS Narkotikaautomater"][0] == [9.1]
+    assert got["DN HS Ny sjukhusstruktur"][0] == [30.0, 30.0, 30.0]
+    assert got["DN RGS Övriga maskiner och inventarier"][0] == [0.5, 0.2]
+    assert got["RS IT utrustning"][0] == [26.8, 2.1, 1.2, 3.0, 1.2]
+    doc = extract(text.encode(), "tables.txt")
+    assert "DN HS Medicinteknisk utrustning." in {m.text for m in doc.measures if m.source == "table"}
+
+
+def test_a_line_of_column_names_starts_the_table_and_its_outcome_column_makes_it_a_report():
+    prose = "Regionen ska utveckla vården i hela länet och stärka den nära vården, rad {}.\n"
+    text = (
+        "Regionplan 2031–2033\n\n"
+        + "".join(prose.format(i) for i in range(30))
+        + """Siffrorna hämtas från senast inlämnad budget och affärsplan för bolaget i regionen.
+Bokslut Budget Plan Plan Plan
+Folktandvården AB 2029 2030 2031 2032 2033
+Omsättning (mnkr) 246 256 263 269 279
+Resultat efter finansiella poster (mnkr) 17 2 2 2 2
+Balansomslutning (mnkr) 214
+Soliditet (procent) 45
+"""
+    )
+    doc = extract(text.encode(), "tables.txt")
+    assert "Bokslut Budget Plan Plan Plan" in {b.text for b in doc.blocks}
+    assert not [m for m in doc.measures if m.source == "table"]

@@ -98,6 +98,8 @@ def continues(block: Block, text: str, blank_before: bool, typical: int, last_le
         return False
     if CELLS_ONLY.fullmatch(current) or is_column_header(current):  # bare figures or years head no labelled row
         return False
+    if names_columns(text) or names_columns(current):  # "Bokslut Budget Plan Plan Plan" heads a table
+        return False
     if block.kind == "row":  # a wrapped label ("vårdval") or unit goes on; a row of its own ("mini-maria 6 700") not
         own_row = ends_in_amount(text) and figures_at_end(current) >= MIN_ROW_FIGURES
         return (starts_lower(text) and not own_row) or (current[-1:].isdigit() and unit_wrapped(text))
@@ -138,6 +140,17 @@ def is_column_header(text: str) -> bool:
     if not any(ch.isdigit() for word in label for ch in word):
         return len(label) <= (6 if years >= 2 else 2)
     return labelled_years(tokens)
+
+
+def names_columns(text: str) -> bool:
+    """A line of two or more column names and nothing else ("Budget Budget Plan Plan")."""
+    words = text.lower().split()
+    return len(words) >= 2 and all(word in column_words() for word in words)
+
+
+@cache
+def column_words() -> frozenset[str]:
+    return frozenset(load("tables")["column_words"])
 
 
 def labelled_years(tokens: list[str]) -> bool:

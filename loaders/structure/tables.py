@@ -25,6 +25,8 @@ YEAR = re.compile(r"\b(19[89]\d|20\d\d)\b")
 ENDS_IN_NUMBER = re.compile(rf"{SIGN}?\d+(?:,\d+)?\s*(?:mkr|mnkr|tkr|msek)?\s*$", re.I)
 MAX_BETWEEN = 2  # sub-headings ("Kostnadsreduceringar") a table may hold between two rows
 SHORT = 90  # a sub-heading, caption or level line inside a table is at most this long
+LEADING_ZERO = re.compile(r"^[-−–+]?0\d")
+SPARSE_ROWS, SPARSE_SHARE = 4, 1 / 3  # a sparse table: this many rows, this share of them leaving columns empty
 PREAMBLE = 3  # blocks before the first row that may hold the caption, the unit and the header
 MISSED_ROW = re.compile(r"(?:\b\d{1,3}(?: \d{3})+\b.*){2}")  # two thousands-grouped figures: a row's cells
 MIN_SUMMANDS = 3  # a row that equals the sum of fewer rows above it may be a coincidence
@@ -40,6 +42,7 @@ class Table:
     columns: list[str] = field(default_factory=list)  # the numeric columns' names: years, then a change column
     change: bool = False  # the last column is the difference of the two before it
     kind: str = "budget"  # budget | statement (outcomes, forecasts, a time series) | comparison (of proposals)
+    sparse: bool = False  # rows may leave year columns empty ("RS FVIS 15 000" under five years)
 
 
 def to_number(cell: str) -> float:
@@ -85,7 +88,7 @@ def groupings(tokens: list[str], count: int) -> list[list[str]]:
 def valid_number(tokens: list[str]) -> bool:
     head, rest = tokens[0], tokens[1:]
     if not rest:
-        return True
+        return not LEADING_ZERO.match(head)  # "000" stands for no cell: it is a thousands group
     if head in DASHES:
         return False  # an empty cell ("-") stands alone
     groups = all(re.fullmatch(r"\d{3}", t) for t in rest[:-1]) and re.fullmatch(r"\d{3}(?:,\d+)?", rest[-1])
@@ -203,11 +206,42 @@ def describe(doc: Document, first: int, last: int) -> Table:
     headers = [t for t in before if len(t) <= SHORT]
     columns, change = header_columns(headers)
     rows = row_tokens(doc, first, last)
-    if not fits(rows, len(columns)):  # no header, or one broken over lines ("Plan" / "2027"): the rows tell
+    sparse = not fits(rows, len(columns)) and sparse_fits(rows, len(columns))
+    if not fits(rows, len(columns)) and not sparse:  # no header, or one broken over lines ("Plan" / "2027")
         width, change = inferred_width(rows)
         columns = stacked_years(doc, first, width - change) + (["change"] if change else [])
     width = len(columns)
-    return Table(first, last, unit, columns, change, table_kind(" ".join(headers), width, change))
+    kind = table_kind(" ".join(headers), 0 if sparse else width, change)  # a sparse plan is no series of outcomes
+    return Table(first, last, unit, columns, change, kind, sparse)
+
+
+def sparse_fits(rows: list[list[str]], width: int) -> bool:
+    """A header of two or more years over rows that each fill at most that many columns, a good share of them fewer:
+    an investment plan that names only the years a project runs."""
+    widths = [readable_widths(t) or {width + 1} for t in rows if t]  # a row no reading fits fits nothing
+    short = sum(max(w) < width for w in widths)
+    fill = all(min(w) <= width for w in widths)
+    return width >= 2 and fill and len(widths) >= SPARSE_ROWS and short >= SPARSE_SHARE * len(widths)
+
+
+def typical_digits(rows: list[list[str]], width: int) -> float:
+    """The median length in digits of the cells of rows that can be read one way only within `width` columns."""
+    lengths = sorted(
+        len(str(int(abs(n))))
+        for tokens in rows
+        if len(fitting := [w for w in readable_widths(tokens) if 1 <= w <= width]) == 1
+        for n in readings(tokens, fitting[0])[0]
+    )
+    return lengths[len(lengths) // 2] if lengths else 0.0
+
+
+def sparse_cells(tokens: list[str], width: int, typical: float) -> list[float]:
+    """A sparse row's cells: of the readings in at most `width` numbers, the one whose cells are nearest the table's
+    typical length (more cells on a tie: "500 200" is two)."""
+    found = [r for w in sorted(readable_widths(tokens), reverse=True) if 1 <= w <= width for r in readings(tokens, w)]
+    if not found or not typical:
+        return [to_number(g) for g in greedy_groups(tokens)]
+    return min(found, key=lambda r: sum(abs(len(str(int(abs(n)))) - typical) for n in r))
 
 
 def preamble(doc: Document, first: int) -> list[str]:
@@ -295,6 +329,8 @@ def assign_roles(doc: Document, table: Table, index: int, seen: set[tuple[str, f
     group: list[Block] = []
     base: float | None = None
     percent = False  # under a sub-caption naming percentages ("Procentuell förändring av:") until one names money
+    width = len(table.columns)
+    typical = typical_digits(row_tokens(doc, table.first, table.last), width) if table.sparse else 0.0
     for block in doc.blocks[table.first : table.last + 1]:
         if not is_row_like(block):
             percent = names_percent(block.text) or (percent and unit_in(block.text) is None)
@@ -302,7 +338,7 @@ def assign_roles(doc: Document, table: Table, index: int, seen: set[tuple[str, f
         label, tokens = number_tokens(row_text(doc, block))
         percent = percent or (":" in label and names_percent(label.split(":")[0]))  # a caption the row's line took
         block.kind, block.table = "row", index
-        block.cells = split_cells(tokens, len(table.columns), table.change)
+        block.cells = sparse_cells(tokens, width, typical) if table.sparse else split_cells(tokens, width, table.change)
         value = block.amount = chosen(table, block.cells)
         block.role = "indicator" if percent else "" if table.kind == "budget" else table.kind
         block.role = block.role or fixed_role(label, tokens, value, seen)
