@@ -183,7 +183,7 @@ def signatures(doc: Document) -> list[Actor]:
                 found.append(person(match.group("name"), party, match["role"] or next_role(lines, i), i + 1))
         elif has_cells(line) and i + 1 < len(lines):
             found += column_signatures(line, lines[i + 1], i + 1, doc_region(doc))
-        elif NAME_ROW.match(line) and (spaced := spaced_signatures(line, lines[i + 1 : i + 2], i + 1, doc_region(doc))):
+        elif NAME_ROW.match(line) and (spaced := spaced_signatures(line, next_line(lines, i), i + 1, doc_region(doc))):
             found += spaced
         elif match := GROUP_HEADER.match(line):
             found += group_signatures(match.group("party"), lines, i, doc_region(doc))
@@ -229,17 +229,22 @@ def row_signatures(line: str, number: int) -> list[Actor]:
     """Two or more "Name (P)" side by side that end the line (a signature table flattened into one line, perhaps
     after a column's text): each name signs for its party."""
     found = list(NAME_PARTY.finditer(line))
-    between = [line[a.end() : b.start()] for a, b in pairwise(found)] + [line[found[-1].end() :] if found else "x"]
+    if len(found) < 2 or line[found[-1].end() :].strip():
+        return []
+    between = [line[a.end() : b.start()] for a, b in pairwise(found)]
     parties = [party_by_notation().get(m["abbr"].upper()) for m in found]
-    if len(found) < 2 or any(gap.strip() for gap in between) or not all(parties):
+    if any(gap.strip() for gap in between) or not all(parties):
         return []
     return [person(m["name"], p, "", number) for m, p in zip(found, parties, strict=True)]
 
 
-def spaced_signatures(names_line: str, following: list[str], line: int, region: str) -> list[Actor]:
+def next_line(lines: list[str], i: int) -> str:
+    return lines[i + 1] if i + 1 < len(lines) else ""
+
+
+def spaced_signatures(names_line: str, parties_line: str, line: int, region: str) -> list[Actor]:
     """A name row over a party row set with single spaces ("Anna Ek Per Berg" over "Moderaterna Liberalerna"): when
     the party row is nothing but N parties and the name row has 2N words, each pair of words is one party's signer."""
-    parties_line = following[0] if following else ""
     spans = party_spans(parties_line, region)
     words = names_line.split()
     rest = parties_line
