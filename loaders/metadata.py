@@ -210,8 +210,12 @@ def next_role(lines: list[str], i: int) -> str:
 def is_role(text: str) -> bool:
     """A short text naming an office ("Gruppledare", "regionstyrelsens ordförande"); a role word starts a word ("vice"
     is not in "serviceverksamheter")."""
-    lower = text.lower()
-    return len(text) < 80 and any(re.search(rf"(?<![a-zåäö]){re.escape(w)}", lower) for w in lexicon()["role_words"])
+    return len(text) < 80 and bool(role_word().search(text.lower()))
+
+
+@cache
+def role_word() -> re.Pattern[str]:
+    return re.compile(r"(?<![a-zåäö])(?:" + "|".join(map(re.escape, lexicon()["role_words"])) + ")")
 
 
 def column_signatures(names_line: str, parties_line: str, line: int, region: str) -> list[Actor]:

@@ -43,6 +43,7 @@ class Table:
     change: bool = False  # the last column is the difference of the two before it
     kind: str = "budget"  # budget | statement (outcomes, forecasts, a time series) | comparison (of proposals)
     sparse: bool = False  # rows may leave year columns empty ("RS FVIS 15 000" under five years)
+    typical: float = 0.0  # a sparse table's typical cell length in digits, by which its rows are read
 
 
 def to_number(cell: str) -> float:
@@ -106,10 +107,15 @@ def split_cells(tokens: list[str], count: int, change: bool) -> list[float]:
     return [to_number(g) for g in greedy_groups(tokens)]
 
 
+def digits(number: float) -> int:
+    """The length of the number's whole part in digits."""
+    return len(str(int(abs(number))))
+
+
 def digit_spread(numbers: list[float]) -> int:
     """How far apart the numbers' lengths in digits are: a row's cells of one table are of a size (the first
     reading wins a tie)."""
-    lengths = [len(str(int(abs(n)))) for n in numbers]
+    lengths = [digits(n) for n in numbers]
     return max(lengths) - min(lengths)
 
 
@@ -206,13 +212,15 @@ def describe(doc: Document, first: int, last: int) -> Table:
     headers = [t for t in before if len(t) <= SHORT]
     columns, change = header_columns(headers)
     rows = row_tokens(doc, first, last)
-    sparse = not fits(rows, len(columns)) and sparse_fits(rows, len(columns))
-    if not fits(rows, len(columns)) and not sparse:  # no header, or one broken over lines ("Plan" / "2027")
+    fitting = fits(rows, len(columns))
+    sparse = not fitting and sparse_fits(rows, len(columns))
+    if not fitting and not sparse:  # no header, or one broken over lines ("Plan" / "2027")
         width, change = inferred_width(rows)
         columns = stacked_years(doc, first, width - change) + (["change"] if change else [])
     width = len(columns)
     kind = table_kind(" ".join(headers), 0 if sparse else width, change)  # a sparse plan is no series of outcomes
-    return Table(first, last, unit, columns, change, kind, sparse)
+    typical = typical_digits(rows, width) if sparse else 0.0
+    return Table(first, last, unit, columns, change, kind, sparse, typical)
 
 
 def sparse_fits(rows: list[list[str]], width: int) -> bool:
@@ -227,12 +235,17 @@ def sparse_fits(rows: list[list[str]], width: int) -> bool:
 def typical_digits(rows: list[list[str]], width: int) -> float:
     """The median length in digits of the cells of rows that can be read one way only within `width` columns."""
     lengths = sorted(
-        len(str(int(abs(n))))
+        digits(n)
         for tokens in rows
         if len(fitting := [w for w in readable_widths(tokens) if 1 <= w <= width]) == 1
         for n in readings(tokens, fitting[0])[0]
     )
     return lengths[len(lengths) // 2] if lengths else 0.0
+
+
+def row_cells(table: Table, tokens: list[str]) -> list[float]:
+    width = len(table.columns)
+    return sparse_cells(tokens, width, table.typical) if table.sparse else split_cells(tokens, width, table.change)
 
 
 def sparse_cells(tokens: list[str], width: int, typical: float) -> list[float]:
@@ -241,7 +254,7 @@ def sparse_cells(tokens: list[str], width: int, typical: float) -> list[float]:
     found = [r for w in sorted(readable_widths(tokens), reverse=True) if 1 <= w <= width for r in readings(tokens, w)]
     if not found or not typical:
         return [to_number(g) for g in greedy_groups(tokens)]
-    return min(found, key=lambda r: sum(abs(len(str(int(abs(n)))) - typical) for n in r))
+    return min(found, key=lambda r: sum(abs(digits(n) - typical) for n in r))
 
 
 def preamble(doc: Document, first: int) -> list[str]:
@@ -329,8 +342,6 @@ def assign_roles(doc: Document, table: Table, index: int, seen: set[tuple[str, f
     group: list[Block] = []
     base: float | None = None
     percent = False  # under a sub-caption naming percentages ("Procentuell förändring av:") until one names money
-    width = len(table.columns)
-    typical = typical_digits(row_tokens(doc, table.first, table.last), width) if table.sparse else 0.0
     for block in doc.blocks[table.first : table.last + 1]:
         if not is_row_like(block):
             percent = names_percent(block.text) or (percent and unit_in(block.text) is None)
@@ -338,7 +349,7 @@ def assign_roles(doc: Document, table: Table, index: int, seen: set[tuple[str, f
         label, tokens = number_tokens(row_text(doc, block))
         percent = percent or (":" in label and names_percent(label.split(":")[0]))  # a caption the row's line took
         block.kind, block.table = "row", index
-        block.cells = sparse_cells(tokens, width, typical) if table.sparse else split_cells(tokens, width, table.change)
+        block.cells = row_cells(table, tokens)
         value = block.amount = chosen(table, block.cells)
         block.role = "indicator" if percent else "" if table.kind == "budget" else table.kind
         block.role = block.role or fixed_role(label, tokens, value, seen)
